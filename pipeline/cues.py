@@ -1,0 +1,176 @@
+"""Cut sentences into subtitle cues under a subtitle profile.
+
+Source-language cues follow the word timestamps; translated sentences have no word
+times, so their text is laid over the source sentence's span in proportion to its
+length.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.types import Cue, Sentence, Word
+
+_CLAUSE_END = re.compile(r"[,;:.!?…]+[\"'»”’)\]]*$")
+
+
+@dataclass(frozen=True)
+class SubtitleProfile:
+    name: str = "default"
+    max_line_chars: int = 42
+    max_lines: int = 2
+    max_duration_ms: int = 7000
+    min_duration_ms: int = 833
+    min_gap_ms: int = 83  # two frames at 24 fps
+
+    @property
+    def max_chars(self) -> int:
+        return self.max_line_chars * self.max_lines
+
+
+DEFAULT_PROFILE = SubtitleProfile()
+
+
+def split_lines(text: str, profile: SubtitleProfile = DEFAULT_PROFILE) -> tuple[str, ...]:
+    """One line if it fits, else the most balanced break at a space."""
+    text = " ".join(text.split())
+    if len(text) <= profile.max_line_chars or profile.max_lines == 1:
+        return (text,)
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return (text,)
+
+    def cost(i: int) -> tuple[int, int]:
+        left, right = text[:i], text[i + 1 :]
+        over = max(0, len(left) - profile.max_line_chars) + max(
+            0, len(right) - profile.max_line_chars
+        )
+        return over, abs(len(left) - len(right)) - (6 if _CLAUSE_END.search(left) else 0)
+
+    best = min(spaces, key=cost)
+    return (text[:best], text[best + 1 :])
+
+
+def _fits(words: Sequence[Word], profile: SubtitleProfile) -> bool:
+    text = "".join(w.text for w in words).strip()
+    if len(text) > profile.max_chars:
+        return False
+    lines = split_lines(text, profile)
+    return all(len(line) <= profile.max_line_chars for line in lines)
+
+
+def cues_from_words(sentence: Sentence, profile: SubtitleProfile) -> list[Cue]:
+    """Greedy fill, preferring to end a cue at a clause boundary once half full."""
+    cues: list[Cue] = []
+    current: list[Word] = []
+    for word in sentence.words:
+        candidate = [*current, word]
+        too_long = (
+            word.end_ms - (current[0].start_ms if current else word.start_ms)
+            > profile.max_duration_ms
+        )
+        if current and (not _fits(candidate, profile) or too_long):
+            cues.append(_cue(current, sentence.language, profile))
+            current = [word]
+            continue
+        current = candidate
+        text_len = len("".join(w.text for w in current).strip())
+        if _CLAUSE_END.search(word.text.strip()) and text_len >= profile.max_chars // 2:
+            cues.append(_cue(current, sentence.language, profile))
+            current = []
+    if current:
+        cues.append(_cue(current, sentence.language, profile))
+    return cues
+
+
+def _cue(words: Sequence[Word], language: str, profile: SubtitleProfile) -> Cue:
+    text = "".join(w.text for w in words).strip()
+    return Cue(
+        start_ms=words[0].start_ms,
+        end_ms=words[-1].end_ms,
+        lines=split_lines(text, profile),
+        language=language,
+        words=tuple(words),
+    )
+
+
+def cues_from_text(sentence: Sentence, profile: SubtitleProfile) -> list[Cue]:
+    """Lay a translated sentence over its span, split into balanced pieces."""
+    words = sentence.text.split()
+    if not words:
+        return []
+    span = max(1, sentence.end_ms - sentence.start_ms)
+    pieces = max(
+        math.ceil(len(sentence.text) / profile.max_chars),
+        math.ceil(span / profile.max_duration_ms),
+        1,
+    )
+    chunks = _balanced_chunks(words, pieces, profile)
+    total = sum(len(c) for c in chunks) or 1
+    cues, t, acc = [], sentence.start_ms, 0
+    for chunk in chunks:
+        acc += len(chunk)
+        end = sentence.start_ms + span * acc // total
+        cues.append(
+            Cue(
+                start_ms=t,
+                end_ms=end,
+                lines=split_lines(chunk, profile),
+                language=sentence.language,
+            )
+        )
+        t = end
+    return cues
+
+
+def _balanced_chunks(words: Sequence[str], pieces: int, profile: SubtitleProfile) -> list[str]:
+    """Split words into about `pieces` runs of similar length, each fitting the profile."""
+    text_len = len(" ".join(words))
+    target = max(1, text_len // pieces)
+    chunks: list[str] = []
+    current: list[str] = []
+    for w in words:
+        candidate = " ".join([*current, w])
+        over = len(candidate) > profile.max_chars or not all(
+            len(line) <= profile.max_line_chars for line in split_lines(candidate, profile)
+        )
+        if current and (over or (len(candidate) > target * 1.15 and len(chunks) < pieces - 1)):
+            chunks.append(" ".join(current))
+            current = [w]
+        else:
+            current.append(w)
+    if current:
+        chunks.append(" ".join(current))
+    return chunks
+
+
+def build_cues(
+    sentences: Sequence[Sentence], profile: SubtitleProfile = DEFAULT_PROFILE
+) -> tuple[Cue, ...]:
+    cues: list[Cue] = []
+    for sentence in sentences:
+        cues.extend(
+            cues_from_words(sentence, profile)
+            if sentence.words
+            else cues_from_text(sentence, profile)
+        )
+    return tuple(_fix_timing(cues, profile))
+
+
+def _fix_timing(cues: list[Cue], profile: SubtitleProfile) -> list[Cue]:
+    """Give short cues time to be read and keep a gap between cues, never overlapping."""
+    out: list[Cue] = []
+    for i, cue in enumerate(cues):
+        start = max(cue.start_ms, out[-1].end_ms + profile.min_gap_ms) if out else cue.start_ms
+        limit = cues[i + 1].start_ms - profile.min_gap_ms if i + 1 < len(cues) else None
+        end = max(cue.end_ms, start + profile.min_duration_ms)
+        if limit is not None:
+            end = min(end, limit)
+        end = max(end, start + 1)
+        out.append(
+            Cue(start_ms=start, end_ms=end, lines=cue.lines, language=cue.language, words=cue.words)
+        )
+    return out

@@ -1,0 +1,37 @@
+"""User-facing failures.
+
+PipelineError
+ ├── ManifestError      the event TOML is wrong (message names the key / line)
+ ├── MediaError         a recording cannot be read or has no usable audio
+ ├── ModelMissingError  a model is not installed (message names the make target)
+ ├── TranslationError   a translation engine failed or is missing for a direction
+ └── SubtitleError      a subtitle file cannot be read
+
+The CLI catches PipelineError once, prints its message on one line and exits 2.
+"""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """Base of every error caused by user input or the environment, not by a bug."""
+
+
+class ManifestError(PipelineError):
+    pass
+
+
+class MediaError(PipelineError):
+    pass
+
+
+class ModelMissingError(PipelineError):
+    pass
+
+
+class TranslationError(PipelineError):
+    pass
+
+
+class SubtitleError(PipelineError):
+    pass

@@ -1,0 +1,154 @@
+"""Probe and decode recordings with ffmpeg; export per-session audio with pydub."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import ffmpeg
+import numpy as np
+
+from pipeline.errors import MediaError
+from pipeline.types import Audio, Recording
+
+SAMPLE_RATE = 16000
+
+
+@dataclass(frozen=True)
+class AudioStream:
+    position: int  # among the file's audio streams: what `stream =` in the manifest means
+    index: int  # ffprobe's absolute stream index
+    codec: str
+    channels: int
+    language: str | None
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    path: Path
+    duration_ms: int
+    audio_streams: tuple[AudioStream, ...]
+
+
+def _require_ffmpeg() -> None:
+    if shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None:
+        raise MediaError("ffmpeg/ffprobe are not installed; run `make setup`")
+
+
+def _first_line(stderr: bytes | None) -> str:
+    lines = [ln.strip() for ln in (stderr or b"").decode("utf-8", "replace").splitlines()]
+    lines = [ln for ln in lines if ln]
+    return lines[-1] if lines else "ffmpeg failed"
+
+
+def probe(path: Path) -> MediaInfo:
+    _require_ffmpeg()
+    if not path.is_file():
+        raise MediaError(f"{path}: file not found")
+    try:
+        info = ffmpeg.probe(str(path))
+    except ffmpeg.Error as exc:
+        raise MediaError(
+            f"{path}: not a media file ffmpeg can read ({_first_line(exc.stderr)})"
+        ) from None
+    streams = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
+    audio = tuple(
+        AudioStream(
+            position=i,
+            index=int(s["index"]),
+            codec=s.get("codec_name", "?"),
+            channels=int(s.get("channels", 0)),
+            language=s.get("tags", {}).get("language"),
+        )
+        for i, s in enumerate(streams)
+    )
+    # The audio's own length decides where sessions may end; the container's (often the
+    # longer video's) is the fallback for formats that do not record a stream duration.
+    durations = [float(s.get("duration", 0) or 0) for s in streams]
+    duration_ms = int(max(durations) * 1000) or int(
+        float(info.get("format", {}).get("duration", 0) or 0) * 1000
+    )
+    if not audio:
+        raise MediaError(f"{path}: has no audio stream")
+    return MediaInfo(path=path, duration_ms=duration_ms, audio_streams=audio)
+
+
+def pick_stream(info: MediaInfo, wanted: int | None) -> AudioStream:
+    if wanted is None:
+        return info.audio_streams[0]
+    if wanted >= len(info.audio_streams):
+        choices = ", ".join(
+            f"{s.position} ({s.codec}{', ' + s.language if s.language else ''})"
+            for s in info.audio_streams
+        )
+        raise MediaError(
+            f"{info.path}: audio stream {wanted} does not exist (audio streams: {choices})"
+        )
+    return info.audio_streams[wanted]
+
+
+def decode(recording: Recording) -> Audio:
+    """Decode the chosen audio stream to 16 kHz mono float32."""
+    info = probe(recording.file)
+    stream = pick_stream(info, recording.stream)
+    try:
+        out, _ = (
+            ffmpeg.input(str(recording.file))
+            .output(
+                "pipe:",
+                format="f32le",
+                acodec="pcm_f32le",
+                ac=1,
+                ar=SAMPLE_RATE,
+                map=f"0:a:{stream.position}",
+            )
+            .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
+            .run(capture_stdout=True, capture_stderr=True)
+        )
+    except ffmpeg.Error as exc:
+        raise MediaError(
+            f"{recording.file}: cannot decode audio ({_first_line(exc.stderr)})"
+        ) from None
+    samples = np.frombuffer(out, dtype=np.float32).copy()
+    if samples.size == 0:
+        raise MediaError(f"{recording.file}: audio stream {stream.position} decodes to no samples")
+    return Audio(path=recording.file, samples=samples, sample_rate=SAMPLE_RATE)
+
+
+def file_digest(path: Path) -> str:
+    """Content hash of a recording: the cache key of every stage that reads it."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def export_session_audio(recording: Recording, start_ms: int, end_ms: int, dest: Path) -> Path:
+    """Write one agenda item's audio (AAC in .m4a) so people can take just that part."""
+    from pydub import AudioSegment
+
+    stream = pick_stream(probe(recording.file), recording.stream)
+    try:
+        segment = AudioSegment.from_file(
+            str(recording.file),
+            start_second=start_ms / 1000,
+            duration=(end_ms - start_ms) / 1000,
+            parameters=["-map", f"0:a:{stream.position}"],
+        )
+    except Exception as exc:  # pydub raises CouldntDecodeError or a bare exception
+        raise MediaError(f"{recording.file}: cannot cut session audio ({exc})") from None
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        dir=dest.parent, prefix=f".{dest.name}.", suffix=".m4a", delete=False
+    ) as tmp:
+        tmp_path = Path(tmp.name)
+    try:
+        segment.export(str(tmp_path), format="ipod", codec="aac", bitrate="64k")
+        tmp_path.replace(dest)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+    return dest

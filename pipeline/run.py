@@ -1,0 +1,392 @@
+"""The batch loop: manifest in, per-session subtitles and transcripts out.
+
+Stages run recording by recording, each result cached under a content hash in
+`<event>/.cache/`, so an interrupted run resumes without redoing finished work.
+The Whisper model is loaded once, and only if some stage actually needs it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.cache import StageCache, cache_key
+from pipeline.cues import DEFAULT_PROFILE, SubtitleProfile, build_cues
+from pipeline.errors import TranslationError
+from pipeline.manifest import load_manifest, resolve_against_media
+from pipeline.media import decode, export_session_audio, file_digest, probe
+from pipeline.models import DEFAULT_WHISPER_MODEL, models_dir, whisper_model
+from pipeline.progress import progress_bar
+from pipeline.records import (
+    segments_from_json,
+    segments_to_json,
+    sentences_from_json,
+    sentences_to_json,
+)
+from pipeline.sentences import build_sentences
+from pipeline.sessions import main_session, split_segments
+from pipeline.transcribe import (
+    Chunk,
+    TranscribeOptions,
+    choose_language,
+    detect_language,
+    group_chunks,
+    load_model,
+    speech_regions,
+    transcribe_chunks,
+)
+from pipeline.translate import MT_MODES, choose_engine, describe, translate_sentences
+from pipeline.types import Event, Recording, Segment, Sentence, Session, SessionTrack
+from pipeline.writers import (
+    IndexEntry,
+    write_event_index,
+    write_recording_track,
+    write_session_track,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    model: str = DEFAULT_WHISPER_MODEL
+    mt: str = "auto"
+    profile: SubtitleProfile = DEFAULT_PROFILE
+    transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
+    export_audio: bool = True
+    use_cache: bool = True
+    show_progress: bool | None = None  # None: only on a terminal
+
+
+@dataclass(frozen=True)
+class RunResult:
+    event: Event
+    event_dir: Path
+    tracks: tuple[SessionTrack, ...]
+    files: tuple[Path, ...]
+    cache_hits: int
+    cache_misses: int
+
+
+def vocabulary_prompt(event: Event, session: Session) -> str | None:
+    """Names Whisper should spell right (glossary, speakers), as its initial prompt.
+
+    Session titles are left out: they are often in another language than the
+    speech, and an English prompt pulls French speech towards English.
+    """
+    terms = list(dict.fromkeys([*event.glossary, *session.speakers]))
+    if not terms:
+        return None
+    return (", ".join(terms) + ".")[:400]
+
+
+class _Runner:
+    def __init__(self, event: Event, event_dir: Path, options: RunOptions) -> None:
+        self.event = event
+        self.event_dir = event_dir
+        self.options = options
+        self.cache = StageCache(event_dir / ".cache" if options.use_cache else None)
+        self.model_info = whisper_model(options.model)
+        self._model = None
+        self._digests: dict[Path, str] = {}
+        # English written by Whisper's own speech translation, per session (--mt whisper)
+        self.whisper_english: dict[int, tuple[Sentence, ...]] = {}
+
+    def digest(self, path: Path) -> str:
+        if path not in self._digests:
+            self._digests[path] = file_digest(path)
+        return self._digests[path]
+
+    @property
+    def model(self):
+        if self._model is None:
+            self._model = load_model(self.model_info, self.options.transcribe)
+        return self._model
+
+    def bar(self, total: int, desc: str):
+        return progress_bar(total=total, desc=desc, enabled=self.options.show_progress)
+
+    # -- speech ------------------------------------------------------------------------
+
+    def transcribe_recording(
+        self, recording: Recording, sessions: Sequence[Session]
+    ) -> dict[int, tuple[Segment, ...]]:
+        digest = self.digest(recording.file)
+        topts = self.options.transcribe
+        audio_cell: list = []
+
+        def samples():
+            if not audio_cell:
+                audio_cell.append(decode(recording).samples)
+            return audio_cell[0]
+
+        source = {"audio": digest, "stream": recording.stream}
+        regions = self.cache.get_or_compute(
+            "vad",
+            cache_key(
+                source,
+                topts.vad_threshold,
+                topts.min_silence_ms,
+                topts.speech_pad_ms,
+                topts.max_chunk_ms,
+            ),
+            lambda: speech_regions(samples(), topts),
+            lambda r: [list(x) for x in r],
+            lambda r: [tuple(x) for x in r],
+        )
+        by_session: dict[int, list[tuple[int, int]]] = {s.index: [] for s in sessions}
+        for start, end in regions:
+            owner = main_session(start, end, sessions)
+            if owner is not None:
+                by_session[owner.index].append((start, end))
+
+        segments: list[Segment] = []
+        total = sum(e - s for r in by_session.values() for s, e in r)
+        with self.bar(total // 1000, f"transcribe {recording.file.name}") as bar:
+            for session in sessions:
+                chunks = group_chunks(by_session[session.index], topts.max_chunk_ms)
+                if not chunks:
+                    continue
+                language = self.session_language(source, recording, session, chunks, samples)
+                segments += self.decode_session(
+                    source,
+                    session,
+                    chunks,
+                    language,
+                    samples,
+                    "transcribe",
+                    lambda ms: bar.update(ms / 1000),
+                )
+                if (
+                    self.options.mt == "whisper"
+                    and language != "en"
+                    and "en" in self.event.languages
+                ):
+                    self.whisper_english[session.index] = build_sentences(
+                        self.decode_session(
+                            source, session, chunks, language, samples, "translate", None
+                        )
+                    )
+        return split_segments(segments, sessions)
+
+    def session_language(
+        self,
+        source: dict,
+        recording: Recording,
+        session: Session,
+        chunks: Sequence[Chunk],
+        samples: Callable,
+    ) -> str:
+        declared = session.language or recording.language
+        if declared:
+            return declared
+        if not self.model_info.multilingual:
+            return "en"
+        key = cache_key("language", source, self.model_info.sha256, chunks, self.event.languages)
+
+        def detect() -> str:
+            probs = [
+                detect_language(
+                    self.model, samples()[c.start_ms * 16 : c.end_ms * 16], self.event.languages
+                )
+                for c in chunks
+            ]
+            return choose_language(chunks, probs)
+
+        return self.cache.get_or_compute("language", key, detect, lambda v: v, lambda v: v)
+
+    def decode_session(
+        self,
+        source: dict,
+        session: Session,
+        chunks: Sequence[Chunk],
+        language: str,
+        samples: Callable,
+        task: str,
+        progress: Callable[[int], None] | None,
+    ) -> tuple[Segment, ...]:
+        prompt = vocabulary_prompt(self.event, session) if task == "transcribe" else None
+        topts = self.options.transcribe
+        key = cache_key(
+            task,
+            source,
+            self.model_info.sha256,
+            chunks,
+            language,
+            prompt,
+            topts.beam_size,
+            topts.retries,
+            topts.compute_type,
+        )
+
+        def compute() -> tuple[Segment, ...]:
+            return transcribe_chunks(
+                self.model, samples(), language, chunks, prompt, topts, progress=progress, task=task
+            )
+
+        result = self.cache.get_or_compute(task, key, compute, segments_to_json, segments_from_json)
+        return result
+
+    # -- language versions -------------------------------------------------------------
+
+    def translate(
+        self, sentences: tuple[Sentence, ...], session: Session, target: str
+    ) -> tuple[Sentence, ...]:
+        sources = {s.language for s in sentences}
+        if not sentences or sources == {target}:
+            return sentences
+        if (
+            self.options.mt == "whisper"
+            and target == "en"
+            and session.index in self.whisper_english
+        ):
+            return tuple(
+                Sentence(
+                    start_ms=s.start_ms,
+                    end_ms=s.end_ms,
+                    text=s.text,
+                    language="en",
+                    source_language=sentences[0].language,
+                    engine="whisper (speech translation)",
+                )
+                for s in self.whisper_english[session.index]
+            )
+        out: list[Sentence] = []
+        for source in sorted(sources):
+            group = tuple(s for s in sentences if s.language == source)
+            if source == target:
+                out += group
+                continue
+            mode = "auto" if self.options.mt == "whisper" else self.options.mt
+            engine = choose_engine(mode, source, target, models_dir())
+            key = cache_key(
+                "translate",
+                sentences_to_json(group),
+                target,
+                describe(engine, source, target),
+                self.event.glossary,
+            )
+            out += self.cache.get_or_compute(
+                "translate",
+                key,
+                lambda g=group, e=engine: translate_sentences(g, target, e, self.event.glossary),
+                sentences_to_json,
+                sentences_from_json,
+            )
+        return tuple(sorted(out, key=lambda s: s.start_ms))
+
+
+def _engine_label(sentences: Sequence[Sentence], is_original: bool) -> str:
+    if is_original:
+        return "whisper"
+    engines = sorted({s.engine for s in sentences if s.engine})
+    return ", ".join(engines) or "none"
+
+
+def run_event(
+    manifest: Path | str, out_dir: Path | str = "outputs", options: RunOptions = RunOptions()
+) -> RunResult:
+    """Run the whole pipeline for one event manifest; returns what was written."""
+    if options.mt not in MT_MODES:
+        raise TranslationError(
+            f"unknown --mt {options.mt!r}, expected one of: {', '.join(MT_MODES)}"
+        )
+    event = load_manifest(manifest)
+    durations = {r.file: probe(r.file).duration_ms for r in event.recordings}
+    event = resolve_against_media(event, durations)
+    event_dir = Path(out_dir) / event.slug
+    runner = _Runner(event, event_dir, options)
+
+    tracks: list[SessionTrack] = []
+    entries: list[IndexEntry] = []
+    written: list[Path] = []
+    recording_cues: dict[tuple[Path, str], list] = {}
+    for recording in event.recordings:
+        sessions = [s for s in event.sessions if s.recording == recording.file]
+        if not sessions:
+            continue
+        per_session = runner.transcribe_recording(recording, sessions)
+        with runner.bar(len(sessions) * len(event.languages), "translate and write") as bar:
+            for session in sessions:
+                source_sentences = build_sentences(per_session[session.index])
+                source_language = _source_language(source_sentences, session, recording)
+                folder = event_dir / session.slug
+                audio = None
+                if options.export_audio:
+                    audio = _session_audio(runner, recording, session, folder)
+                    written.append(audio)
+                for language in event.languages:
+                    sentences = runner.translate(source_sentences, session, language)
+                    is_original = language == source_language
+                    track = SessionTrack(
+                        session=session,
+                        language=language,
+                        source_language=source_language,
+                        engine=_engine_label(sentences, is_original),
+                        sentences=sentences,
+                        cues=build_cues(sentences, options.profile),
+                    )
+                    paths = write_session_track(track, event, folder)
+                    written += paths
+                    tracks.append(track)
+                    entries.append(IndexEntry.from_written(track, paths, event_dir, audio=audio))
+                    recording_cues.setdefault((recording.file, language), []).extend(track.cues)
+                    bar.update(1)
+
+    recording_tracks: dict[str, dict[str, str]] = {}
+    for (file, language), cues in recording_cues.items():
+        path = event_dir / f"{file.stem}.{language}.vtt"
+        write_recording_track(
+            sorted(cues, key=lambda c: c.start_ms),
+            language,
+            path,
+            title=event.title,
+            note=f"Full recording {file.name}, recording time",
+        )
+        recording_tracks.setdefault(file.name, {})[language] = path.name
+        written.append(path)
+    written += write_event_index(event, entries, event_dir, recording_tracks)
+    return RunResult(
+        event=event,
+        event_dir=event_dir,
+        tracks=tuple(tracks),
+        files=tuple(written),
+        cache_hits=runner.cache.hits,
+        cache_misses=runner.cache.misses,
+    )
+
+
+def _source_language(sentences: Sequence[Sentence], session: Session, recording: Recording) -> str:
+    if sentences:
+        counts: dict[str, int] = {}
+        for s in sentences:
+            counts[s.language] = counts.get(s.language, 0) + len(s.text)
+        return max(counts, key=counts.get)
+    return session.language or recording.language or "en"
+
+
+def _session_audio(runner: _Runner, recording: Recording, session: Session, folder: Path) -> Path:
+    """Cut the session's audio once; the stamp in the cache says it matches its source."""
+    dest = folder / "session.m4a"
+    key = cache_key(
+        "session-audio",
+        runner.digest(recording.file),
+        recording.stream,
+        session.start_ms,
+        session.end_ms,
+    )
+    cache = runner.cache
+    stamp = cache.folder / "session-audio" / f"{key}.json" if cache.folder else None
+    if dest.is_file() and stamp is not None and stamp.is_file():
+        return dest
+    export_session_audio(recording, session.start_ms, session.end_ms, dest)
+    if stamp is not None:
+        from pipeline.writers import atomic_write_json
+
+        atomic_write_json(stamp, {"file": str(dest.name)})
+    return dest
+
+
+__all__ = ["RunOptions", "RunResult", "run_event", "vocabulary_prompt"]

@@ -1,0 +1,225 @@
+"""The event's table of contents: index.json for tools, index.html for people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path, PurePath
+from typing import Any
+from urllib.parse import quote
+
+from pipeline.text import format_clock
+from pipeline.types import Event, Session, SessionTrack
+from pipeline.writers.atomic import atomic_write, to_json_text
+from pipeline.writers.html_writer import STYLE, page
+from pipeline.writers.json_writer import event_dict
+from pipeline.writers.labels import language_name, marker, speakers_line
+from pipeline.writers.timing import seconds
+
+FORMAT_ORDER = ("vtt", "srt", "txt", "html", "json")
+
+RecordingTracks = Mapping[str, Mapping[str, str | PurePath]]
+"""Recording file name -> language -> its full-recording VTT (relative to out_dir)."""
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One session in one language as written to disk: what the index links to."""
+
+    session: Session
+    language: str
+    engine: str
+    is_original: bool
+    files: Mapping[str, str] = field(hash=False)  # extension -> path relative to out_dir
+    source_language: str = ""
+    audio: str | None = None  # the session's audio file, relative to out_dir
+
+    @classmethod
+    def from_written(
+        cls,
+        track: SessionTrack,
+        paths: Iterable[Path],
+        out_dir: Path,
+        *,
+        audio: Path | str | None = None,
+    ) -> IndexEntry:
+        """Entry for what `write_session_track` returned (paths keyed by their suffix)."""
+        return cls(
+            session=track.session,
+            language=track.language,
+            engine=track.engine,
+            is_original=track.is_original,
+            files={p.suffix.lstrip("."): relative(p, out_dir) for p in map(Path, paths)},
+            source_language=track.source_language,
+            audio=None if audio is None else relative(audio, out_dir),
+        )
+
+
+def relative(path: Path | str | PurePath, out_dir: Path) -> str:
+    """A POSIX path relative to out_dir (relative inputs are taken as already so)."""
+    path = Path(path)
+    if path.is_absolute():
+        try:
+            path = path.relative_to(Path(out_dir))
+        except ValueError:
+            path = path.resolve().relative_to(Path(out_dir).resolve())
+    return path.as_posix()
+
+
+def _sessions(event: Event, entries: Sequence[IndexEntry]) -> list[Session]:
+    """The agenda's sessions in order, then any session only the entries know."""
+    known = {s.index for s in event.sessions}
+    extra = {e.session.index: e.session for e in entries if e.session.index not in known}
+    return [*event.sessions, *(extra[i] for i in sorted(extra))]
+
+
+def _languages(event: Event, entries: Sequence[IndexEntry]) -> list[str]:
+    languages = list(event.languages)
+    for entry in entries:
+        if entry.language not in languages:
+            languages.append(entry.language)
+    return languages
+
+
+def _ordered_files(files: Mapping[str, str]) -> list[tuple[str, str]]:
+    rank = {ext: n for n, ext in enumerate(FORMAT_ORDER)}
+    return sorted(files.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+
+
+def _by_session(entries: Sequence[IndexEntry]) -> dict[int, dict[str, IndexEntry]]:
+    table: dict[int, dict[str, IndexEntry]] = {}
+    for entry in entries:
+        table.setdefault(entry.session.index, {})[entry.language] = entry
+    return table
+
+
+def _audio(cells: Mapping[str, IndexEntry]) -> str | None:
+    return next((e.audio for e in cells.values() if e.audio), None)
+
+
+def _spoken_language(session: Session, cells: Mapping[str, IndexEntry]) -> str | None:
+    if session.language:
+        return session.language
+    return next((e.language for e in cells.values() if e.is_original), None)
+
+
+def index_dict(
+    event: Event, entries: Sequence[IndexEntry], recording_tracks: RecordingTracks, out_dir: Path
+) -> dict[str, Any]:
+    """index.json as a dict; session times are seconds in recording time."""
+    table = _by_session(entries)
+    sessions = []
+    for session in _sessions(event, entries):
+        cells = table.get(session.index, {})
+        sessions.append(
+            {
+                "index": session.index,
+                "title": session.title,
+                "slug": session.slug,
+                "speakers": list(session.speakers),
+                "language": _spoken_language(session, cells),
+                "recording": session.recording.name,
+                "start": seconds(session.start_ms),
+                "end": seconds(session.end_ms),
+                "audio": _audio(cells),
+                "languages": {
+                    lang: {
+                        "engine": cells[lang].engine,
+                        "is_original": cells[lang].is_original,
+                        "source_language": cells[lang].source_language or None,
+                        "files": dict(_ordered_files(cells[lang].files)),
+                    }
+                    for lang in _languages(event, entries)
+                    if lang in cells
+                },
+            }
+        )
+    tracks = [
+        {"recording": recording, "language": lang, "file": relative(path, out_dir)}
+        for recording, by_lang in recording_tracks.items()
+        for lang, path in by_lang.items()
+    ]
+    return {"event": event_dict(event), "sessions": sessions, "recording_tracks": tracks}
+
+
+def _link(href: str, label: str) -> str:
+    return f'<a href="{escape(quote(href))}">{escape(label)}</a>'
+
+
+def _cell(entry: IndexEntry | None) -> str:
+    if entry is None:
+        return '<td class="missing">\u2014</td>'
+    kind = "original" if entry.is_original else "mt"
+    links = " \u00b7 ".join(_link(path, ext.upper()) for ext, path in _ordered_files(entry.files))
+    label = escape(marker(entry.is_original, entry.engine))
+    return f'<td><span class="{kind}">{label}</span><br>{links}</td>'
+
+
+INDEX_STYLE = """
+body{max-width:75rem}
+table{border-collapse:collapse;width:100%}
+th,td{border:1px solid #ccc;padding:.4rem .6rem;vertical-align:top;text-align:left}
+.original{color:#070;font-weight:600}.mt{color:#a50}.missing{color:#999}"""
+
+
+def index_html(
+    event: Event, entries: Sequence[IndexEntry], recording_tracks: RecordingTracks, out_dir: Path
+) -> str:
+    """One row per session, one column per language, plus the full-recording tracks."""
+    languages = _languages(event, entries)
+    table = _by_session(entries)
+    head = "".join(f"<th>{escape(language_name(lang))}</th>" for lang in languages)
+    rows = []
+    for session in _sessions(event, entries):
+        cells = table.get(session.index, {})
+        audio = _audio(cells)
+        span = f"{format_clock(session.start_ms)}\u2013{format_clock(session.end_ms)}"
+        who = f"<br><small>{escape(speakers_line(session))}</small>" if session.speakers else ""
+        rows.append(
+            "<tr>"
+            f"<td>{session.index}</td>"
+            f"<td>{escape(session.title)}{who}</td>"
+            f"<td>{escape(span)}<br><small>{escape(session.recording.name)}</small></td>"
+            f"<td>{_link(audio, 'audio') if audio else chr(0x2014)}</td>"
+            + "".join(_cell(cells.get(lang)) for lang in languages)
+            + "</tr>\n"
+        )
+    title = f"{event.title} ({event.date})" if event.date else event.title
+    intro = (
+        "Subtitles and transcripts per session. Session files are timed from the session "
+        "start; the times below are positions in the recording."
+    )
+    columns = "<th>#</th><th>Session</th><th>In recording</th><th>Audio</th>" + head
+    body = [
+        f'<header>\n<h1>{escape(title)}</h1>\n<p class="meta">{intro}</p>\n</header>\n',
+        f"<main>\n<table>\n<thead><tr>{columns}</tr></thead>\n<tbody>\n",
+        *rows,
+        "</tbody>\n</table>\n",
+    ]
+    if recording_tracks:
+        body.append("<h2>Subtitles for the full recordings</h2>\n<ul>\n")
+        for recording, by_lang in recording_tracks.items():
+            links = ", ".join(
+                _link(relative(path, out_dir), language_name(lang))
+                for lang, path in by_lang.items()
+            )
+            body.append(f"<li>{escape(recording)}: {links}</li>\n")
+        body.append("</ul>\n")
+    body.append("</main>\n")
+    return page(title, "en", "".join(body), style=STYLE + INDEX_STYLE)
+
+
+def write_event_index(
+    event: Event,
+    entries: Sequence[IndexEntry],
+    out_dir: Path,
+    recording_tracks: RecordingTracks | None = None,
+) -> list[Path]:
+    """Write out_dir/index.json and out_dir/index.html; returns both paths."""
+    out_dir = Path(out_dir)
+    tracks = recording_tracks or {}
+    json_path, html_path = out_dir / "index.json", out_dir / "index.html"
+    atomic_write(json_path, to_json_text(index_dict(event, entries, tracks, out_dir)))
+    atomic_write(html_path, index_html(event, entries, tracks, out_dir))
+    return [json_path, html_path]

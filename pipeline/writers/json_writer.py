@@ -1,0 +1,95 @@
+"""Machine-readable session file: every time given in session AND recording time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.types import Event, Sentence, SessionTrack, Word
+from pipeline.writers.atomic import to_json_text
+from pipeline.writers.base import Writer
+from pipeline.writers.cues import session_cues
+from pipeline.writers.timing import seconds, to_session_ms
+
+
+def event_dict(event: Event) -> dict[str, Any]:
+    return {
+        "title": event.title,
+        "date": event.date,
+        "slug": event.slug,
+        "languages": list(event.languages),
+    }
+
+
+def _times(track: SessionTrack, start_ms: int, end_ms: int) -> dict[str, float]:
+    """Session times clamped to the session, and the same instants in recording time."""
+    session = track.session
+    start = to_session_ms(session, start_ms)
+    end = max(start, to_session_ms(session, end_ms))
+    return {
+        "start": seconds(start),
+        "end": seconds(end),
+        "recording_start": seconds(session.start_ms + start),
+        "recording_end": seconds(session.start_ms + end),
+    }
+
+
+def _word(track: SessionTrack, word: Word) -> dict[str, Any]:
+    return {
+        **_times(track, word.start_ms, word.end_ms),
+        "word": word.text,
+        "probability": round(word.probability, 4),
+    }
+
+
+def _segment(track: SessionTrack, sentence: Sentence) -> dict[str, Any]:
+    original = not sentence.source_language or sentence.source_language == sentence.language
+    return {
+        **_times(track, sentence.start_ms, sentence.end_ms),
+        "text": sentence.text.strip(),
+        "language": sentence.language,
+        "source_language": sentence.source_language or sentence.language,
+        "source_text": None if original else sentence.source_text,
+        "engine": sentence.engine,
+        "words": [_word(track, word) for word in sentence.words],
+    }
+
+
+def track_dict(track: SessionTrack, event: Event) -> dict[str, Any]:
+    """The JSON document as a dict (segments = sentences, cues = the VTT/SRT cues)."""
+    session = track.session
+    return {
+        "event": event_dict(event),
+        "session": {
+            "index": session.index,
+            "title": session.title,
+            "slug": session.slug,
+            "speakers": list(session.speakers),
+            "recording": session.recording.name,
+            "start": seconds(session.start_ms),
+            "end": seconds(session.end_ms),
+        },
+        "language": track.language,
+        "source_language": track.source_language,
+        "is_original": track.is_original,
+        "engine": track.engine,
+        "segments": [_segment(track, sentence) for sentence in track.sentences],
+        "cues": [
+            {
+                "id": cue.identifier,
+                "start": seconds(cue.start_ms),
+                "end": seconds(cue.end_ms),
+                "recording_start": seconds(cue.recording_start_ms),
+                "recording_end": seconds(cue.recording_end_ms),
+                "text": cue.text,
+                "lines": list(cue.lines),
+            }
+            for cue in session_cues(track)
+        ],
+    }
+
+
+def render(track: SessionTrack, event: Event) -> str:
+    return to_json_text(track_dict(track, event))
+
+
+WRITER = Writer("json", render)

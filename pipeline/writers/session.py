@@ -1,0 +1,34 @@
+"""Writing one session track in every registered format."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from pipeline.types import Event, SessionTrack
+from pipeline.writers import html_writer, json_writer, srt_writer, txt, vtt
+from pipeline.writers.atomic import atomic_write
+from pipeline.writers.base import Writer
+
+_ALL = (vtt.WRITER, srt_writer.WRITER, txt.WRITER, json_writer.WRITER, html_writer.WRITER)
+WRITERS: dict[str, Writer] = {writer.extension: writer for writer in _ALL}
+
+
+def write_session_track(
+    track: SessionTrack,
+    event: Event,
+    folder: Path,
+    *,
+    formats: Iterable[str] | None = None,
+) -> list[Path]:
+    """Write `<lang>.<ext>` for each format (all of WRITERS by default) into `folder`.
+
+    Every format is rendered before any file is written, so a rendering bug
+    leaves the folder as it was; each file is then replaced atomically.
+    """
+    writers = [WRITERS[ext] for ext in (WRITERS if formats is None else formats)]
+    folder = Path(folder)
+    rendered = [(folder / w.filename(track.language), w.render(track, event)) for w in writers]
+    for path, text in rendered:
+        atomic_write(path, text)
+    return [path for path, _ in rendered]

@@ -1,0 +1,123 @@
+"""Glossary protection: placeholders in, terms back out, never a placeholder left."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.translate.glossary import (
+    Protected,
+    placeholder,
+    protect,
+    protect_all,
+    restore,
+    restore_all,
+)
+
+GLOSSARY = (
+    "VDAB",
+    "Arbetsförmedlingen",
+    "ANEM",
+    "WAPES",
+    "Lord Byron",
+    "USOC",
+    "Carpanedo",
+)
+
+
+def test_terms_become_placeholders_and_come_back() -> None:
+    text = "Lord Byron met VDAB, ANEM and WAPES; Arbetsförmedlingen sent Carpanedo to USOC."
+    p = protect(text, GLOSSARY)
+    for term in GLOSSARY:
+        assert term not in p.text
+    assert set(p.terms) == set(GLOSSARY)
+    assert restore(p.text, p) == text
+
+
+def test_whole_words_and_case_sensitive() -> None:
+    p = protect("vdab VDABs XVDAB VDAB's (VDAB) VDAB-ANEM", ["VDAB", "ANEM"])
+    assert p.text == "vdab VDABs XVDAB ZZG0ZZ's (ZZG0ZZ) ZZG0ZZ-ZZG1ZZ"
+    assert p.terms == ("VDAB", "ANEM")
+
+
+def test_repeated_term_shares_one_placeholder() -> None:
+    p = protect("VDAB and VDAB again", ["VDAB"])
+    assert p.text == "ZZG0ZZ and ZZG0ZZ again"
+    assert p.terms == ("VDAB",)
+
+
+def test_longest_term_wins_and_spacing_inside_a_term_is_tolerated() -> None:
+    p = protect("Lord  Byron and\nLord\nByron and Byron", ["Byron", "Lord Byron"])
+    assert p.text == "ZZG0ZZ and\nZZG0ZZ and ZZG1ZZ"
+    assert p.terms == ("Lord Byron", "Byron")
+
+
+def test_terms_with_regex_characters() -> None:
+    p = protect("We use C++ and A.N.E.M. today.", ["C++", "A.N.E.M."])
+    assert "C++" not in p.text and "A.N.E.M." not in p.text
+    assert restore(p.text, p) == "We use C++ and A.N.E.M. today."
+
+
+def test_no_glossary_or_no_match_changes_nothing() -> None:
+    assert protect("Hello VDAB", []) == Protected("Hello VDAB")
+    assert protect("Hello world", GLOSSARY) == Protected("Hello world")
+    assert restore("Hola  mundo ", Protected("Hello world")) == "Hola  mundo "
+
+
+def test_text_that_already_looks_like_a_placeholder_is_left_alone() -> None:
+    p = protect("Code ZZG1ZZ is not VDAB", ["VDAB"])
+    assert p == Protected("Code ZZG1ZZ is not VDAB")
+    assert restore("Código ZZG1ZZ no es VDAB", p) == "Código ZZG1ZZ no es VDAB"
+
+
+@pytest.mark.parametrize(
+    "mangled",
+    ["zzg0zz", "Zzg0zz", "ZZG 0 ZZ", "ZZ G0ZZ", "ZZG0", "ZZG0 ZZ"],
+)
+def test_restore_tolerates_mangled_placeholders(mangled: str) -> None:
+    p = protect("I work at VDAB now.", ["VDAB"])
+    assert restore(f"Je travaille chez {mangled} maintenant.", p) == (
+        "Je travaille chez VDAB maintenant."
+    )
+
+
+def test_adjacent_mangled_placeholders_restore_separately() -> None:
+    p = protect("VDAB ANEM", ["VDAB", "ANEM"])
+    assert restore("ZZG0 ZZG1ZZ", p) == "VDAB ANEM"
+
+
+def test_unknown_or_lost_placeholders_leave_no_trace() -> None:
+    p = protect("VDAB and ANEM met.", ["VDAB", "ANEM"])
+    # The engine invented ZZG7ZZ and dropped ZZG1ZZ: nothing is appended.
+    out = restore("ZZG0ZZ y ZZG7ZZ se reunieron.", p)
+    assert out == "VDAB y se reunieron."
+    assert "ZZG" not in out.upper()
+
+
+def test_apertium_capital_after_opening_placeholder_is_undone() -> None:
+    p = protect("VDAB is the service. Then Lord Byron a spoke.", GLOSSARY)
+    out = restore("ZZG0ZZ Es el servicio. Entonces ZZG1ZZ Habló.", p)
+    assert out == "VDAB es el servicio. Entonces Lord Byron Habló."
+    p = protect("Lord Byron a rencontré VDAB.", GLOSSARY)
+    assert restore("ZZG0ZZ A accompli ZZG1ZZ.", p) == "Lord Byron a accompli VDAB."
+
+
+def test_capital_after_opening_placeholder_kept_when_the_source_had_one() -> None:
+    p = protect("VDAB Director Smith spoke.", GLOSSARY)
+    assert restore("ZZG0ZZ Director Smith habló.", p) == "VDAB Director Smith habló."
+    p = protect("VDAB je pense.", GLOSSARY)
+    assert restore("ZZG0ZZ I think.", p) == "VDAB I think."
+    assert restore("ZZG0ZZ I'm sure.", p) == "VDAB I'm sure."
+    assert restore("ZZG0ZZ OECD dice.", p) == "VDAB OECD dice."
+
+
+def test_batch_helpers_keep_order_and_check_counts() -> None:
+    texts = ["VDAB one", "two", "ANEM three"]
+    protected = protect_all(texts, GLOSSARY)
+    assert restore_all([p.text for p in protected], protected) == texts
+    with pytest.raises(ValueError):
+        restore_all(["only one"], protected)
+
+
+def test_placeholder_form() -> None:
+    assert placeholder(0) == "ZZG0ZZ"
+    assert placeholder(12) == "ZZG12ZZ"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install the system packages the pipeline needs (ffmpeg, Apertium and its language
+# pairs) from Debian's packages, only if something is missing. Idempotent.
+set -euo pipefail
+
+need=()
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+command -v apertium >/dev/null 2>&1 || need+=(apertium)
+modes="$(apertium -l 2>/dev/null || true)"
+grep -q 'eng-spa' <<<"$modes" || need+=(apertium-eng-spa)
+grep -q 'fr-es' <<<"$modes" || need+=(apertium-fr-es)
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "system packages: ffmpeg and apertium (eng-spa, fr-es) present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "need root to install: ${need[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "installing from Debian: ${need[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+  ffmpeg apertium apertium-eng-spa apertium-fr-es >/dev/null
+apertium -l | grep -q eng-spa && apertium -l | grep -q fr-es
+echo "system packages installed"
