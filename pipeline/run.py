@@ -37,7 +37,13 @@ from pipeline.transcribe import (
     speech_regions,
     transcribe_chunks,
 )
-from pipeline.translate import MT_MODES, choose_engine, describe, translate_sentences
+from pipeline.translate import (
+    MT_MODES,
+    Engine,
+    choose_engine,
+    describe,
+    translate_sentences,
+)
 from pipeline.types import Event, Recording, Segment, Sentence, Session, SessionTrack
 from pipeline.writers import (
     IndexEntry,
@@ -91,6 +97,7 @@ class _Runner:
         self.model_info = whisper_model(options.model)
         self._model = None
         self._digests: dict[Path, str] = {}
+        self._engines: dict[tuple[str, str], Engine] = {}
         # English written by Whisper's own speech translation, per session (--mt whisper)
         self.whisper_english: dict[int, tuple[Sentence, ...]] = {}
 
@@ -231,6 +238,13 @@ class _Runner:
 
     # -- language versions -------------------------------------------------------------
 
+    def engine(self, source: str, target: str) -> Engine:
+        """One engine per direction for the whole run, so a model loads once."""
+        if (source, target) not in self._engines:
+            mode = "auto" if self.options.mt == "whisper" else self.options.mt
+            self._engines[(source, target)] = choose_engine(mode, source, target, models_dir())
+        return self._engines[(source, target)]
+
     def translate(
         self, sentences: tuple[Sentence, ...], session: Session, target: str
     ) -> tuple[Sentence, ...]:
@@ -259,8 +273,7 @@ class _Runner:
             if source == target:
                 out += group
                 continue
-            mode = "auto" if self.options.mt == "whisper" else self.options.mt
-            engine = choose_engine(mode, source, target, models_dir())
+            engine = self.engine(source, target)
             key = cache_key(
                 "translate",
                 sentences_to_json(group),
