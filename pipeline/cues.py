@@ -110,6 +110,14 @@ def cues_from_text(sentence: Sentence, profile: SubtitleProfile) -> list[Cue]:
     )
     chunks = _balanced_chunks(words, pieces, profile)
     total = sum(len(c) for c in chunks) or 1
+    # Chunks are only about equal, so one may get more than max_duration of the span:
+    # add pieces until none does (or every word has its own cue).
+    while len(chunks) < len(words) and (
+        span * max(len(c) for c in chunks) > profile.max_duration_ms * total
+    ):
+        pieces += 1
+        chunks = _balanced_chunks(words, pieces, profile)
+        total = sum(len(c) for c in chunks) or 1
     cues, t, acc = [], sentence.start_ms, 0
     for chunk in chunks:
         acc += len(chunk)

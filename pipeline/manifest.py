@@ -7,6 +7,7 @@ whole file in one pass instead of one error per run.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -32,7 +33,12 @@ def parse_time(value: Any) -> int:
         return (
             (value.hour * 60 + value.minute) * 60 + value.second
         ) * 1000 + value.microsecond // 1000
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    ):
         return round(value * 1000)
     if isinstance(value, str):
         m = _TIME.match(value.strip())

@@ -1,10 +1,11 @@
-"""Probe and decode recordings with ffmpeg; export per-session audio with pydub."""
+"""Probe and decode recordings, and export per-session audio, with ffmpeg."""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ class AudioStream:
     codec: str
     channels: int
     language: str | None
+    sample_rate: int = 0
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ def _require_ffmpeg() -> None:
         raise MediaError("ffmpeg/ffprobe are not installed; run `make setup`")
 
 
-def _first_line(stderr: bytes | None) -> str:
+def _last_line(stderr: bytes | None) -> str:
     lines = [ln.strip() for ln in (stderr or b"").decode("utf-8", "replace").splitlines()]
     lines = [ln for ln in lines if ln]
     return lines[-1] if lines else "ffmpeg failed"
@@ -52,9 +54,11 @@ def probe(path: Path) -> MediaInfo:
         info = ffmpeg.probe(str(path))
     except ffmpeg.Error as exc:
         raise MediaError(
-            f"{path}: not a media file ffmpeg can read ({_first_line(exc.stderr)})"
+            f"{path}: not a media file ffmpeg can read ({_last_line(exc.stderr)})"
         ) from None
     streams = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
+    if not streams:
+        raise MediaError(f"{path}: has no audio stream")
     audio = tuple(
         AudioStream(
             position=i,
@@ -62,6 +66,7 @@ def probe(path: Path) -> MediaInfo:
             codec=s.get("codec_name", "?"),
             channels=int(s.get("channels", 0)),
             language=s.get("tags", {}).get("language"),
+            sample_rate=int(s.get("sample_rate", 0) or 0),
         )
         for i, s in enumerate(streams)
     )
@@ -71,8 +76,6 @@ def probe(path: Path) -> MediaInfo:
     duration_ms = int(max(durations) * 1000) or int(
         float(info.get("format", {}).get("duration", 0) or 0) * 1000
     )
-    if not audio:
-        raise MediaError(f"{path}: has no audio stream")
     return MediaInfo(path=path, duration_ms=duration_ms, audio_streams=audio)
 
 
@@ -110,7 +113,7 @@ def decode(recording: Recording) -> Audio:
         )
     except ffmpeg.Error as exc:
         raise MediaError(
-            f"{recording.file}: cannot decode audio ({_first_line(exc.stderr)})"
+            f"{recording.file}: cannot decode audio ({_last_line(exc.stderr)})"
         ) from None
     samples = np.frombuffer(out, dtype=np.float32).copy()
     if samples.size == 0:
@@ -127,27 +130,53 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def export_session_audio(recording: Recording, start_ms: int, end_ms: int, dest: Path) -> Path:
-    """Write one agenda item's audio (AAC in .m4a) so people can take just that part."""
+def export_session_audio(
+    recording: Recording,
+    start_ms: int,
+    end_ms: int,
+    dest: Path,
+    tags: Mapping[str, str] | None = None,
+) -> Path:
+    """Write one agenda item's audio (AAC in .m4a) so people can take just that part.
+
+    ffmpeg-python cuts the chosen stream (pydub cannot pass `-map` to its input);
+    pydub writes the file with the session's title and speakers as tags.
+    """
     from pydub import AudioSegment
 
     stream = pick_stream(probe(recording.file), recording.stream)
+    channels = min(2, max(1, stream.channels))
+    rate = stream.sample_rate or SAMPLE_RATE
     try:
-        segment = AudioSegment.from_file(
-            str(recording.file),
-            start_second=start_ms / 1000,
-            duration=(end_ms - start_ms) / 1000,
-            parameters=["-map", f"0:a:{stream.position}"],
+        pcm, _ = (
+            ffmpeg.input(str(recording.file), ss=start_ms / 1000, t=(end_ms - start_ms) / 1000)
+            .output(
+                "pipe:",
+                map=f"0:a:{stream.position}",
+                format="s16le",
+                acodec="pcm_s16le",
+                ac=channels,
+                ar=rate,
+            )
+            .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
+            .run(capture_stdout=True, capture_stderr=True)
         )
-    except Exception as exc:  # pydub raises CouldntDecodeError or a bare exception
-        raise MediaError(f"{recording.file}: cannot cut session audio ({exc})") from None
+    except ffmpeg.Error as exc:
+        raise MediaError(
+            f"{recording.file}: cannot cut session audio ({_last_line(exc.stderr)})"
+        ) from None
+    if not pcm:
+        raise MediaError(f"{recording.file}: no audio between {start_ms} and {end_ms} ms")
+    segment = AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=channels)
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
         dir=dest.parent, prefix=f".{dest.name}.", suffix=".m4a", delete=False
     ) as tmp:
         tmp_path = Path(tmp.name)
     try:
-        segment.export(str(tmp_path), format="ipod", codec="aac", bitrate="64k")
+        segment.export(
+            str(tmp_path), format="ipod", codec="aac", bitrate="64k", tags=dict(tags or {})
+        )
         tmp_path.replace(dest)
     finally:
         tmp_path.unlink(missing_ok=True)

@@ -96,8 +96,9 @@ def debian_versions(packages: tuple[str, ...] = APERTIUM_PACKAGES) -> dict[str, 
     """Installed Debian package versions ("" when missing), for the record."""
     out = {}
     for pkg in packages:
-        result = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg],
-                                capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True, check=False
+        )
         out[pkg] = result.stdout.strip() if result.returncode == 0 else ""
     return out
 
@@ -110,9 +111,14 @@ def main(argv: list[str]) -> int:
     for name in names:
         install(name, specs[name], root)
     record = {
-        name: {"licence": spec["licence"], "packages": spec["packages"],
-               "model_bin_sha256": spec["model_bin_sha256"], "path": str(root / name)}
-        for name, spec in specs.items() if (root / name / ".sha256").is_file()
+        name: {
+            "licence": spec["licence"],
+            "packages": spec["packages"],
+            "model_bin_sha256": spec["model_bin_sha256"],
+            "path": str(root / name),
+        }
+        for name, spec in specs.items()
+        if (root / name / ".sha256").is_file()
     }
     record["apertium"] = {"licence": "GPL", "debian": debian_versions()}
     missing = [p for p, v in record["apertium"]["debian"].items() if not v]
