@@ -135,24 +135,53 @@ def cues_from_text(sentence: Sentence, profile: SubtitleProfile) -> list[Cue]:
 
 
 def _balanced_chunks(words: Sequence[str], pieces: int, profile: SubtitleProfile) -> list[str]:
-    """Split words into about `pieces` runs of similar length, each fitting the profile."""
-    text_len = len(" ".join(words))
-    target = max(1, text_len // pieces)
-    chunks: list[str] = []
-    current: list[str] = []
-    for w in words:
-        candidate = " ".join([*current, w])
-        over = len(candidate) > profile.max_chars or not all(
-            len(line) <= profile.max_line_chars for line in split_lines(candidate, profile)
-        )
-        if current and (over or (len(candidate) > target * 1.15 and len(chunks) < pieces - 1)):
-            chunks.append(" ".join(current))
-            current = [w]
-        else:
-            current.append(w)
-    if current:
-        chunks.append(" ".join(current))
-    return chunks
+    """Split words into `pieces` runs (more if they cannot fit) of similar length.
+
+    A small dynamic programme: every run fits the profile, lengths stay close to
+    the mean, and a break after a clause end is preferred, so no lone word is left
+    dangling at the end of a sentence.
+    """
+    n = len(words)
+    for k in range(max(1, pieces), n + 1):
+        chunks = _partition(words, k, profile)
+        if chunks is not None:
+            return chunks
+    return list(words)
+
+
+def _partition(words: Sequence[str], k: int, profile: SubtitleProfile) -> list[str] | None:
+    n = len(words)
+    target = len(" ".join(words)) / k
+    inf = float("inf")
+
+    def cost(a: int, b: int) -> float:
+        text = " ".join(words[a:b])
+        if len(text) > profile.max_chars or any(
+            len(line) > profile.max_line_chars for line in split_lines(text, profile)
+        ):
+            return inf
+        clause_bonus = 0.0 if b == n or not _CLAUSE_END.search(words[b - 1]) else target
+        return (len(text) - target) ** 2 - clause_bonus
+
+    best = [[inf] * (n + 1) for _ in range(k + 1)]
+    back = [[0] * (n + 1) for _ in range(k + 1)]
+    best[0][0] = 0.0
+    for j in range(1, k + 1):
+        for b in range(j, n - (k - j) + 1):
+            for a in range(j - 1, b):
+                if best[j - 1][a] == inf:
+                    continue
+                c = best[j - 1][a] + cost(a, b)
+                if c < best[j][b]:
+                    best[j][b], back[j][b] = c, a
+    if best[k][n] == inf:
+        return None
+    cuts, b = [], n
+    for j in range(k, 0, -1):
+        a = back[j][b]
+        cuts.append(" ".join(words[a:b]))
+        b = a
+    return cuts[::-1]
 
 
 def build_cues(
