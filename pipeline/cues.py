@@ -185,8 +185,11 @@ def _partition(words: Sequence[str], k: int, profile: SubtitleProfile) -> list[s
 
 
 def build_cues(
-    sentences: Sequence[Sentence], profile: SubtitleProfile = DEFAULT_PROFILE
+    sentences: Sequence[Sentence],
+    profile: SubtitleProfile = DEFAULT_PROFILE,
+    end_ms: int | None = None,
 ) -> tuple[Cue, ...]:
+    """Cues for sentences in order; none runs past `end_ms` (the session's end)."""
     cues: list[Cue] = []
     for sentence in sentences:
         cues.extend(
@@ -194,18 +197,20 @@ def build_cues(
             if sentence.words
             else cues_from_text(sentence, profile)
         )
-    return tuple(_fix_timing(cues, profile))
+    return tuple(_fix_timing(cues, profile, end_ms))
 
 
-def _fix_timing(cues: list[Cue], profile: SubtitleProfile) -> list[Cue]:
+def _fix_timing(cues: list[Cue], profile: SubtitleProfile, end_ms: int | None) -> list[Cue]:
     """Give short cues time to be read and keep a gap between cues, never overlapping."""
     out: list[Cue] = []
     for i, cue in enumerate(cues):
         start = max(cue.start_ms, out[-1].end_ms + profile.min_gap_ms) if out else cue.start_ms
-        limit = cues[i + 1].start_ms - profile.min_gap_ms if i + 1 < len(cues) else None
+        limit = cues[i + 1].start_ms - profile.min_gap_ms if i + 1 < len(cues) else end_ms
         end = max(cue.end_ms, start + profile.min_duration_ms)
         if limit is not None:
             end = min(end, limit)
+        if end_ms is not None:
+            start = min(start, end_ms - 1)
         end = max(end, start + 1)
         out.append(
             Cue(start_ms=start, end_ms=end, lines=cue.lines, language=cue.language, words=cue.words)

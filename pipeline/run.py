@@ -165,6 +165,7 @@ class _Runner:
                     samples,
                     "transcribe",
                     lambda ms: bar.update(ms / 1000),
+                    regions,
                 )
                 if (
                     self.options.mt == "whisper"
@@ -173,7 +174,7 @@ class _Runner:
                 ):
                     self.whisper_english[session.index] = build_sentences(
                         self.decode_session(
-                            source, session, chunks, language, samples, "translate", None
+                            source, session, chunks, language, samples, "translate", None, regions
                         )
                     )
         return split_segments(segments, sessions)
@@ -213,14 +214,24 @@ class _Runner:
         samples: Callable,
         task: str,
         progress: Callable[[int], None] | None,
+        speech: Sequence[tuple[int, int]],
     ) -> tuple[Segment, ...]:
         prompt = vocabulary_prompt(self.event, session) if task == "transcribe" else None
         topts = self.options.transcribe
+        # `speech` (all VAD regions) follows from `source` and `topts`, already in the key.
         key = cache_key(task, source, self.model_info.sha256, chunks, language, prompt, topts)
 
         def compute() -> tuple[Segment, ...]:
             return transcribe_chunks(
-                self.model, samples(), language, chunks, prompt, topts, progress=progress, task=task
+                self.model,
+                samples(),
+                language,
+                chunks,
+                prompt,
+                topts,
+                progress=progress,
+                task=task,
+                speech=speech,
             )
 
         result = self.cache.get_or_compute(task, key, compute, segments_to_json, segments_from_json)
@@ -329,7 +340,7 @@ def run_event(
                         source_language=source_language,
                         engine=_engine_label(sentences, is_original),
                         sentences=sentences,
-                        cues=build_cues(sentences, options.profile),
+                        cues=build_cues(sentences, options.profile, session.end_ms),
                     )
                     paths = write_session_track(track, event, folder)
                     written += paths

@@ -9,8 +9,9 @@ and re-decode any stretch of detected speech that came back without text.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -200,21 +201,28 @@ def transcribe_chunks(
     options: TranscribeOptions,
     progress: Callable[[int], None] | None = None,
     task: str = "transcribe",
+    speech: Sequence[tuple[int, int]] | None = None,
 ) -> tuple[Segment, ...]:
     """Decode each chunk on its own; re-decode speech that yielded no text.
 
-    `samples` is the whole recording; chunk times are recording times. With
+    `samples` is the whole recording; chunk times are recording times. `speech` is
+    every speech region of the recording (default: the chunks' own), so that the
+    silence added around a chunk never reaches into someone else's speech. With
     task="translate" Whisper writes English (its speech translation).
     """
+    regions = sorted(speech if speech is not None else [r for c in chunks for r in c.speech])
+    ends = [e for _, e in regions]
+    starts = [s for s, _ in regions]
     out: list[Segment] = []
-    for i, chunk in enumerate(chunks):
+    for chunk in chunks:
         # Whisper reads a chunk better with some silence around it (measured: English
-        # WER 0.15 -> 0.08 on FLEURS clips); take it from the pause, never from the
-        # neighbouring chunk's speech.
-        lo = chunks[i - 1].end_ms if i else 0
-        hi = chunks[i + 1].start_ms if i + 1 < len(chunks) else chunk.end_ms + options.context_ms
+        # WER 0.15 -> 0.08 on FLEURS clips); take it from the pause only.
+        before = bisect_right(ends, chunk.start_ms)
+        after = bisect_left(starts, chunk.end_ms)
+        lo = ends[before - 1] if before else 0
+        hi = starts[after] if after < len(starts) else chunk.end_ms + options.context_ms
         start = max(lo, chunk.start_ms - options.context_ms)
-        end = min(hi, chunk.end_ms + options.context_ms)
+        end = max(chunk.end_ms, min(hi, chunk.end_ms + options.context_ms))
         piece = _slice(samples, start, end)
         segments = _decode(model, piece, start, language, prompt, options, task=task)
         for start, end in _uncovered(chunk.speech, segments):
@@ -241,6 +249,12 @@ def _redecode(
     attempts = [0.0, (0.2, 0.4, 0.6), (0.8, 1.0)][: options.retries + 1]
     for temperature in attempts:
         found = _decode(model, piece, piece_start, language, None, options, temperature, task)
+        # keep only what lies in the silent stretch: the padding may repeat neighbours
+        found = [
+            kept
+            for seg in found
+            if (kept := _keep_words(seg, lambda w: start <= (w.start_ms + w.end_ms) // 2 <= end))
+        ]
         if found:
             return found
     log.warning(
@@ -250,6 +264,21 @@ def _redecode(
         len(attempts),
     )
     return []
+
+
+def _keep_words(segment: Segment, keep: Callable[[Word], bool]) -> Segment | None:
+    words = tuple(w for w in segment.words if keep(w))
+    if not words:
+        return None
+    if len(words) == len(segment.words):
+        return segment
+    return replace(
+        segment,
+        start_ms=words[0].start_ms,
+        end_ms=words[-1].end_ms,
+        text="".join(w.text for w in words).strip(),
+        words=words,
+    )
 
 
 def _slice(samples: np.ndarray, start_ms: int, end_ms: int) -> np.ndarray:

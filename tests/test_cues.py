@@ -219,3 +219,12 @@ def test_split_lines_never_breaks_inside_a_word():
 def test_split_lines_with_one_line_allowed_returns_one_line():
     profile = SubtitleProfile(max_lines=1)
     assert split_lines(LONG[:80], profile) == (" ".join(LONG[:80].split()),)
+
+
+def test_no_cue_is_stretched_past_the_session_end():
+    words = (Word(9_000, 9_100, " Yes."),)
+    sentence = Sentence(9_000, 9_100, "Yes.", "en", words=words, source_language="en")
+    cues = build_cues([sentence], DEFAULT_PROFILE, end_ms=9_300)
+    assert cues[0].end_ms == 9_300  # extended towards min duration, but only to the end
+    unbounded = build_cues([sentence], DEFAULT_PROFILE)
+    assert unbounded[0].end_ms == 9_000 + DEFAULT_PROFILE.min_duration_ms
