@@ -97,8 +97,10 @@ def load_manifest(path: Path | str) -> Event:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ManifestError(f"{path}: manifest not found") from None
-    except (UnicodeDecodeError, IsADirectoryError) as exc:
-        raise ManifestError(f"{path}: not a readable UTF-8 text file ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"{path}: not a UTF-8 text file ({exc.reason})") from None
+    except OSError as exc:  # a folder, no permission, an unreadable disk
+        raise ManifestError(f"{path}: cannot read the manifest ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError(f"{path}: invalid TOML: {exc}") from None
     return parse_manifest(data, path)

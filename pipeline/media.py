@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -12,6 +11,7 @@ from pathlib import Path
 import ffmpeg
 import numpy as np
 
+from pipeline.digest import sha256_file
 from pipeline.errors import MediaError
 from pipeline.types import Audio, Recording
 
@@ -93,28 +93,34 @@ def pick_stream(info: MediaInfo, wanted: int | None) -> AudioStream:
     return info.audio_streams[wanted]
 
 
-def decode(recording: Recording) -> Audio:
-    """Decode the chosen audio stream to 16 kHz mono float32."""
-    info = probe(recording.file)
-    stream = pick_stream(info, recording.stream)
+def _pcm(path: Path, stream: AudioStream, what: str, input_args: dict, **output_args) -> bytes:
+    """Raw samples of one audio stream through an ffmpeg pipe; errors as one line."""
     try:
         out, _ = (
-            ffmpeg.input(str(recording.file))
-            .output(
-                "pipe:",
-                format="f32le",
-                acodec="pcm_f32le",
-                ac=1,
-                ar=SAMPLE_RATE,
-                map=f"0:a:{stream.position}",
-            )
+            ffmpeg.input(str(path), **input_args)
+            .output("pipe:", map=f"0:a:{stream.position}", **output_args)
             .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
             .run(capture_stdout=True, capture_stderr=True)
         )
     except ffmpeg.Error as exc:
-        raise MediaError(
-            f"{recording.file}: cannot decode audio ({_last_line(exc.stderr)})"
-        ) from None
+        raise MediaError(f"{path}: cannot {what} ({_last_line(exc.stderr)})") from None
+    return out
+
+
+def decode(recording: Recording) -> Audio:
+    """Decode the chosen audio stream to 16 kHz mono float32."""
+    info = probe(recording.file)
+    stream = pick_stream(info, recording.stream)
+    out = _pcm(
+        recording.file,
+        stream,
+        "decode audio",
+        {},
+        format="f32le",
+        acodec="pcm_f32le",
+        ac=1,
+        ar=SAMPLE_RATE,
+    )
     samples = np.frombuffer(out, dtype=np.float32).copy()
     if samples.size == 0:
         raise MediaError(f"{recording.file}: audio stream {stream.position} decodes to no samples")
@@ -123,11 +129,7 @@ def decode(recording: Recording) -> Audio:
 
 def file_digest(path: Path) -> str:
     """Content hash of a recording: the cache key of every stage that reads it."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return sha256_file(path)
 
 
 def export_session_audio(
@@ -147,24 +149,17 @@ def export_session_audio(
     stream = pick_stream(probe(recording.file), recording.stream)
     channels = min(2, max(1, stream.channels))
     rate = stream.sample_rate or SAMPLE_RATE
-    try:
-        pcm, _ = (
-            ffmpeg.input(str(recording.file), ss=start_ms / 1000, t=(end_ms - start_ms) / 1000)
-            .output(
-                "pipe:",
-                map=f"0:a:{stream.position}",
-                format="s16le",
-                acodec="pcm_s16le",
-                ac=channels,
-                ar=rate,
-            )
-            .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
-            .run(capture_stdout=True, capture_stderr=True)
-        )
-    except ffmpeg.Error as exc:
-        raise MediaError(
-            f"{recording.file}: cannot cut session audio ({_last_line(exc.stderr)})"
-        ) from None
+    span = {"ss": start_ms / 1000, "t": (end_ms - start_ms) / 1000}
+    pcm = _pcm(
+        recording.file,
+        stream,
+        "cut session audio",
+        span,
+        format="s16le",
+        acodec="pcm_s16le",
+        ac=channels,
+        ar=rate,
+    )
     if not pcm:
         raise MediaError(f"{recording.file}: no audio between {start_ms} and {end_ms} ms")
     segment = AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=channels)

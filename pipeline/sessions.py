@@ -42,7 +42,8 @@ def split_segments(
             )
             parts.setdefault(owner.index, []).append(clamped)
         for index, words in parts.items():
-            text = "".join(w.text for w in words).strip() if len(parts) > 1 else seg.text
+            whole = len(words) == len(seg.words)
+            text = seg.text if whole else "".join(w.text for w in words).strip()
             out[index].append(
                 Segment(
                     start_ms=words[0].start_ms,
