@@ -107,10 +107,12 @@ def _pcm(path: Path, stream: AudioStream, what: str, input_args: dict, **output_
     return out
 
 
-def decode(recording: Recording) -> Audio:
-    """Decode the chosen audio stream to 16 kHz mono float32."""
+def decode(recording: Recording, audio_filter: str | None = None) -> Audio:
+    """Decode the chosen audio stream to 16 kHz mono float32, through an optional
+    ffmpeg audio filter (e.g. loudness normalisation for VAD)."""
     info = probe(recording.file)
     stream = pick_stream(info, recording.stream)
+    extra = {"af": audio_filter} if audio_filter else {}
     out = _pcm(
         recording.file,
         stream,
@@ -120,6 +122,7 @@ def decode(recording: Recording) -> Audio:
         acodec="pcm_f32le",
         ac=1,
         ar=SAMPLE_RATE,
+        **extra,
     )
     samples = np.frombuffer(out, dtype=np.float32).copy()
     if samples.size == 0:

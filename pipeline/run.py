@@ -13,9 +13,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from pipeline.cache import StageCache, cache_key
 from pipeline.cues import DEFAULT_PROFILE, SubtitleProfile, build_cues
 from pipeline.errors import TranslationError
+from pipeline.language import assign_languages, majority_language, region_probabilities
 from pipeline.manifest import load_manifest, resolve_against_media
 from pipeline.media import decode, export_session_audio, file_digest, probe
 from pipeline.models import DEFAULT_WHISPER_MODEL, models_dir, whisper_model
@@ -28,14 +31,11 @@ from pipeline.records import (
 )
 from pipeline.sentences import build_sentences
 from pipeline.sessions import main_session, split_segments
+from pipeline.speech import Chunk, group_chunks, merge_regions, speech_regions
 from pipeline.transcribe import (
-    Chunk,
+    STAGE_VERSION,
     TranscribeOptions,
-    choose_language,
-    detect_language,
-    group_chunks,
     load_model,
-    speech_regions,
     transcribe_chunks,
 )
 from pipeline.translate import (
@@ -124,20 +124,24 @@ class _Runner:
     def transcribe_recording(
         self, recording: Recording, sessions: Sequence[Session]
     ) -> dict[int, tuple[Segment, ...]]:
-        digest = self.digest(recording.file)
         topts = self.options.transcribe
-        audio_cell: list = []
+        source = {"audio": self.digest(recording.file), "stream": recording.stream}
+        audio: dict[str, np.ndarray] = {}
 
-        def samples():
-            if not audio_cell:
-                audio_cell.append(decode(recording).samples)
-            return audio_cell[0]
+        def samples() -> np.ndarray:
+            if "asr" not in audio:
+                audio["asr"] = decode(recording).samples
+            return audio["asr"]
 
-        source = {"audio": digest, "stream": recording.stream}
+        def vad() -> list[tuple[int, int]]:
+            normalised = decode(recording, topts.vad.loudness_filter).samples
+            quiet = speech_regions(normalised, topts.vad)
+            return merge_regions(speech_regions(samples(), topts.vad), quiet)
+
         regions = self.cache.get_or_compute(
             "vad",
-            cache_key("vad", source, topts),
-            lambda: speech_regions(samples(), topts),
+            cache_key("vad", source, topts.vad),
+            vad,
             lambda r: [list(x) for x in r],
             lambda r: [tuple(x) for x in r],
         )
@@ -151,59 +155,55 @@ class _Runner:
         total = sum(e - s for r in by_session.values() for s, e in r)
         with self.bar(total // 1000, f"transcribe {recording.file.name}") as bar:
             for session in sessions:
-                chunks = group_chunks(
-                    by_session[session.index], topts.max_chunk_ms, topts.min_chunk_ms
-                )
-                if not chunks:
+                session_regions = by_session[session.index]
+                if not session_regions:
                     continue
-                language = self.session_language(source, recording, session, chunks, samples)
+                langs = self.region_languages(source, recording, session, session_regions, samples)
+                chunks = group_chunks(
+                    session_regions, topts.max_chunk_ms, topts.vad.min_chunk_ms, langs
+                )
+                main = _main_language(chunks)
                 segments += self.decode_session(
                     source,
                     session,
                     chunks,
-                    language,
+                    main,
                     samples,
                     "transcribe",
                     lambda ms: bar.update(ms / 1000),
                     regions,
                 )
-                if (
-                    self.options.mt == "whisper"
-                    and language != "en"
-                    and "en" in self.event.languages
-                ):
+                foreign = [c for c in chunks if c.language != "en"]
+                if self.options.mt == "whisper" and foreign and "en" in self.event.languages:
                     self.whisper_english[session.index] = build_sentences(
                         self.decode_session(
-                            source, session, chunks, language, samples, "translate", None, regions
+                            source, session, foreign, main, samples, "translate", None, regions
                         )
                     )
         return split_segments(segments, sessions)
 
-    def session_language(
+    def region_languages(
         self,
         source: dict,
         recording: Recording,
         session: Session,
-        chunks: Sequence[Chunk],
-        samples: Callable,
-    ) -> str:
+        regions: Sequence[tuple[int, int]],
+        samples: Callable[[], np.ndarray],
+    ) -> list[str]:
+        """The language of each speech region: declared, or detected region by region."""
         declared = session.language or recording.language
-        if declared:
-            return declared
-        if not self.model_info.multilingual:
-            return "en"
-        key = cache_key("language", source, self.model_info.sha256, chunks, self.event.languages)
-
-        def detect() -> str:
-            probs = [
-                detect_language(
-                    self.model, samples()[c.start_ms * 16 : c.end_ms * 16], self.event.languages
-                )
-                for c in chunks
-            ]
-            return choose_language(chunks, probs)
-
-        return self.cache.get_or_compute("language", key, detect, lambda v: v, lambda v: v)
+        if declared or not self.model_info.multilingual:
+            return [declared or "en"] * len(regions)
+        key = cache_key("language", source, self.model_info.sha256, regions, self.event.languages)
+        probs = self.cache.get_or_compute(
+            "language",
+            key,
+            lambda: region_probabilities(self.model, samples(), regions, self.event.languages),
+            lambda v: v,
+            lambda v: v,
+        )
+        fallback = majority_language(regions, probs) or self.event.languages[0]
+        return assign_languages(regions, probs, fallback)
 
     def decode_session(
         self,
@@ -219,7 +219,9 @@ class _Runner:
         prompt = vocabulary_prompt(self.event, session) if task == "transcribe" else None
         topts = self.options.transcribe
         # `speech` (all VAD regions) follows from `source` and `topts`, already in the key.
-        key = cache_key(task, source, self.model_info.sha256, chunks, language, prompt, topts)
+        key = cache_key(
+            task, STAGE_VERSION, source, self.model_info.sha256, chunks, language, prompt, topts
+        )
 
         def compute() -> tuple[Segment, ...]:
             return transcribe_chunks(
@@ -292,6 +294,14 @@ class _Runner:
         return tuple(sorted(out, key=lambda s: s.start_ms))
 
 
+def _main_language(chunks: Sequence[Chunk]) -> str:
+    """The language with the most speech time among the chunks."""
+    time: dict[str, int] = {}
+    for c in chunks:
+        time[c.language or ""] = time.get(c.language or "", 0) + c.end_ms - c.start_ms
+    return max(time, key=time.get)
+
+
 def _engine_label(sentences: Sequence[Sentence], is_original: bool) -> str:
     if is_original:
         return "whisper"
@@ -361,6 +371,13 @@ def run_event(
         )
         recording_tracks.setdefault(file.name, {})[language] = path.name
         written.append(path)
+    # chapters: one cue per agenda session, in recording time; the index lists them
+    from pipeline.writers import chapters_filename, write_chapters
+
+    for recording in event.recordings:
+        if any(s.recording == recording.file for s in event.sessions):
+            path = event_dir / chapters_filename(recording.file)
+            written.append(write_chapters(event, recording.file, path))
     written += write_event_index(event, entries, event_dir, recording_tracks)
     return RunResult(
         event=event,

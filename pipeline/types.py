@@ -32,6 +32,7 @@ class Segment:
     words: tuple[Word, ...] = ()
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
+    low_confidence: bool = False  # kept, but flagged for review instead of trusted
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Sentence:
     source_language: str = ""
     source_text: str = ""
     engine: str = "whisper"  # what produced the text: whisper, argos, apertium, ...
+    low_confidence: bool = False
+    reviewed: bool = False  # text written or confirmed by a person (corrections/)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class Cue:
     lines: tuple[str, ...]
     language: str
     words: tuple[Word, ...] = ()
+    low_confidence: bool = False
+    reviewed: bool = False
 
     @property
     def text(self) -> str:

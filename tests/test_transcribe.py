@@ -9,18 +9,11 @@ import numpy as np
 import pytest
 from wer import wer
 
+from pipeline.language import assign_languages, majority_language
 from pipeline.media import decode, probe
 from pipeline.models import whisper_model
-from pipeline.transcribe import (
-    Chunk,
-    TranscribeOptions,
-    _uncovered,
-    choose_language,
-    group_chunks,
-    load_model,
-    speech_regions,
-    transcribe_chunks,
-)
+from pipeline.speech import VadOptions, group_chunks, merge_regions, speech_regions
+from pipeline.transcribe import TranscribeOptions, _uncovered, load_model, transcribe_chunks
 from pipeline.types import Recording, Segment, Word
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "speech" / "fleurs"
@@ -77,7 +70,7 @@ def clip_spans() -> list[tuple[int, int]]:
 
 def test_vad_finds_speech_in_every_clip_and_none_in_the_pauses(english_audio):
     samples, _ = english_audio
-    chunks = group_chunks(speech_regions(samples, TranscribeOptions()), 25_000)
+    chunks = group_chunks(speech_regions(samples, VadOptions()), 25_000)
     spans = clip_spans()
     for start, end in spans:
         assert any(c.start_ms < end and c.end_ms > start for c in chunks)
@@ -90,7 +83,7 @@ def test_vad_finds_speech_in_every_clip_and_none_in_the_pauses(english_audio):
 def test_chunked_decoding_transcribes_every_clip_of_real_english(english_audio, tiny_model):
     samples, refs = english_audio
     options = TranscribeOptions(beam_size=2)
-    chunks = group_chunks(speech_regions(samples, options), options.max_chunk_ms)
+    chunks = group_chunks(speech_regions(samples, options.vad), options.max_chunk_ms)
     segments = transcribe_chunks(tiny_model, samples, "en", chunks, None, options)
     words = [w for s in segments for w in s.words]
     per_clip = [
@@ -107,7 +100,7 @@ def test_chunked_decoding_transcribes_every_clip_of_real_english(english_audio, 
 def test_silence_yields_no_chunks_and_no_text(tiny_model):
     silence = np.zeros(16000 * 5, dtype=np.float32)
     options = TranscribeOptions()
-    chunks = group_chunks(speech_regions(silence, options), options.max_chunk_ms)
+    chunks = group_chunks(speech_regions(silence, options.vad), options.max_chunk_ms)
     assert chunks == []
     assert transcribe_chunks(tiny_model, silence, "en", chunks, None, options) == ()
 
@@ -132,6 +125,31 @@ def test_no_chunk_is_longer_than_the_limit():
 
 
 def test_session_language_is_weighted_by_speech_duration():
-    chunks = [Chunk(0, 10_000, ((0, 10_000),)), Chunk(11_000, 12_000, ((11_000, 12_000),))]
+    regions = [(0, 10_000), (11_000, 12_000)]
     probs = [{"en": 0.2, "fr": 0.8}, {"en": 1.0, "fr": 0.0}]
-    assert choose_language(chunks, probs) == "fr"
+    assert majority_language(regions, probs) == "fr"
+
+
+def test_uncertain_or_short_regions_take_their_neighbours_language():
+    regions = [(0, 5000), (5200, 5800), (6000, 9000), (12_000, 15_000), (15_200, 16_000)]
+    probs = [{"en": 0.9, "fr": 0.1}, {}, {"en": 0.4, "fr": 0.6}, {"en": 0.55, "fr": 0.45}, {}]
+    langs = assign_languages(regions, probs, fallback="es")
+    assert langs == ["en", "en", "fr", "fr", "fr"]  # a tie goes to the previous speaker
+    regions[1] = (5300, 5800)  # now closer to the French that follows
+    assert assign_languages(regions, probs, fallback="es")[1] == "fr"
+    assert assign_languages([(0, 1000)], [{}], fallback="es") == ["es"]
+
+
+def test_chunks_never_mix_languages():
+    regions = [(0, 1000), (1500, 2500), (3000, 4000)]
+    chunks = group_chunks(regions, 25_000, min_chunk_ms=6000, languages=["en", "en", "fr"])
+    assert [(c.language, c.speech) for c in chunks] == [
+        ("en", ((0, 1000), (1500, 2500))),
+        ("fr", ((3000, 4000),)),
+    ]
+
+
+def test_quiet_speech_found_only_after_normalising_is_added_without_moving_the_rest():
+    raw = [(1000, 5000), (9000, 12_000)]
+    normalised = [(900, 5200), (6000, 8000), (9100, 11_900)]
+    assert merge_regions(raw, normalised) == [(1000, 5000), (6000, 8000), (9000, 12_000)]

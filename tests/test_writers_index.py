@@ -1,18 +1,28 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 from test_writers_support import (
+    MIXED_ENGINE,
+    RECORDING,
     make_event,
     make_session,
+    mixed_track,
     original_track,
     translated_track,
 )
 
 from pipeline.types import SessionTrack
-from pipeline.writers import IndexEntry, write_event_index, write_session_track
+from pipeline.writers import (
+    IndexEntry,
+    chapters_filename,
+    write_chapters,
+    write_event_index,
+    write_session_track,
+)
 
 
 class Table(HTMLParser):
@@ -56,12 +66,21 @@ def build(tmp_path: Path, *, with_audio: bool = True):
         folder = tmp_path / session.slug
         audio = folder / "audio.opus" if with_audio and session is rivers else None
         original = original_track(session)
+        spanish = tuple(
+            replace(
+                s,
+                language="es",
+                source_language="en",
+                source_text=s.text,
+                words=(),
+                engine="apertium (en→es)",
+            )
+            for s in original.sentences
+        )
         tracks = [
             original,
             translated_track(session),
-            SessionTrack(
-                session, "es", "en", "apertium (en→es)", original.sentences, original.cues
-            ),
+            SessionTrack(session, "es", "en", "apertium (en→es)", spanish, original.cues),
         ]
         for track in tracks:
             paths = write_session_track(track, event, folder)
@@ -157,3 +176,61 @@ def test_links_with_spaces_are_url_encoded(tmp_path):
     write_event_index(event, [entry], tmp_path, {})
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'href="my%20session/en.vtt"' in page and 'href="my%20session/a%20b.opus"' in page
+
+
+def test_index_json_lists_recordings_with_their_tracks_and_chapters(tmp_path):
+    event = make_event()
+    write_chapters(event, RECORDING, tmp_path / chapters_filename(RECORDING))
+    build(tmp_path)
+    doc = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
+    assert doc["recordings"] == {
+        "day1.mkv": {
+            "chapters": "day1.chapters.vtt",
+            "tracks": {"en": "day1.en.vtt", "fr": "day1.fr.vtt"},
+        }
+    }
+    # the older flat list stays as it was
+    assert [t["file"] for t in doc["recording_tracks"]] == ["day1.en.vtt", "day1.fr.vtt"]
+
+
+def test_chapters_are_null_until_written(tmp_path):
+    build(tmp_path)
+    doc = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
+    assert doc["recordings"]["day1.mkv"]["chapters"] is None
+    assert "chapters.vtt" not in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_chapters_can_be_given_explicitly_and_are_linked_in_html(tmp_path):
+    event = make_event((make_session(),))
+    track = original_track()
+    entry = IndexEntry.from_written(track, write_session_track(track, event, tmp_path), tmp_path)
+    write_event_index(event, [entry], tmp_path, {}, chapters={"day1.mkv": "day1.chapters.vtt"})
+    table = Table()
+    table.feed((tmp_path / "index.html").read_text(encoding="utf-8"))
+    assert "day1.chapters.vtt" in table.hrefs
+    doc = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
+    assert doc["recordings"]["day1.mkv"] == {"chapters": "day1.chapters.vtt", "tracks": {}}
+
+
+def test_index_tells_original_share_and_provenance_per_language(tmp_path):
+    build(tmp_path)
+    doc = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
+    languages = doc["sessions"][1]["languages"]
+    assert [languages[lang]["original_share"] for lang in ("en", "fr", "es")] == [1.0, 0.0, 0.0]
+    assert languages["en"]["provenance"] == "Original transcript (Whisper)"
+    assert languages["fr"]["provenance"] == "Machine translation from English by argos en_fr 1.9"
+
+
+def test_mixed_tracks_are_labelled_as_such_in_the_index(tmp_path):
+    event = make_event((make_session(),))
+    track = mixed_track()
+    entry = IndexEntry.from_written(track, write_session_track(track, event, tmp_path), tmp_path)
+    write_event_index(event, [entry], tmp_path, {})
+    table = Table()
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    table.feed(page)
+    (row,) = [row for row in table.rows if row]
+    assert row[-3].startswith(f"original, with machine-translated passages ({MIXED_ENGINE})")
+    assert 'class="mixed" title="Original English transcript (Whisper), with passages' in page
+    info = json.loads((tmp_path / "index.json").read_text("utf-8"))["sessions"][0]["languages"]
+    assert (info["en"]["is_original"], info["en"]["original_share"]) == (True, 0.6)

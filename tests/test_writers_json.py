@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from test_writers_support import (
+    MIXED_ENGINE,
     SESSION_START,
+    flagged_track,
     make_event,
     make_session,
+    mixed_track,
     original_track,
     translated_track,
 )
@@ -89,7 +93,7 @@ def test_translated_segments_name_source_text_language_and_engine():
     assert segment["language"] == "fr"
     assert segment["source_language"] == "en"
     assert segment["source_text"] == "Rivers & deltas."
-    assert segment["engine"] == "argos"
+    assert segment["engine"] == "argos en_fr 1.9"
     assert segment["words"] == []
 
 
@@ -112,3 +116,50 @@ def test_session_times_are_clamped_but_stay_consistent_with_recording_times():
 def test_json_keeps_non_ascii_text_readable():
     text = json_writer.render(translated_track(), make_event())
     assert "Rivières" in text and text.endswith("}\n")
+
+
+def test_segments_and_cues_carry_low_confidence_and_reviewed():
+    doc = load(flagged_track())
+    assert [(s["low_confidence"], s["reviewed"]) for s in doc["segments"]] == [
+        (False, True),
+        (True, False),
+        (False, False),
+    ]
+    assert [(c["low_confidence"], c["reviewed"]) for c in doc["cues"]] == [
+        (False, True),
+        (True, False),
+        (False, False),
+    ]
+
+
+def test_reviewed_text_is_not_published_as_low_confidence():
+    track = flagged_track()
+    sentences = tuple(replace(s, reviewed=True) for s in track.sentences)
+    cues = tuple(replace(c, reviewed=True) for c in track.cues)
+    doc = load(replace(track, sentences=sentences, cues=cues))
+    assert not any(item["low_confidence"] for item in doc["segments"] + doc["cues"])
+    assert all(item["reviewed"] for item in doc["segments"] + doc["cues"])
+
+
+def test_original_share_and_provenance_of_whole_tracks():
+    original, translated = load(original_track()), load(translated_track())
+    assert (original["original_share"], original["is_original"]) == (1.0, True)
+    assert original["provenance"] == "Original transcript (Whisper)"
+    assert (translated["original_share"], translated["is_original"]) == (0.0, False)
+    assert translated["provenance"] == "Machine translation from English by argos en_fr 1.9"
+
+
+def test_mixed_track_keeps_is_original_and_tells_the_share_per_character():
+    doc = load(mixed_track())
+    # the track's language is the session's main spoken one
+    assert doc["is_original"] is True
+    assert doc["original_share"] == 0.6  # 48 of 80 characters are original speech
+    assert doc["provenance"].startswith("Original English transcript (Whisper), with passages")
+    segments = doc["segments"]
+    assert [s["source_language"] for s in segments] == ["en", "fr", "en"]
+    assert [s["engine"] for s in segments] == ["whisper", MIXED_ENGINE, "whisper"]
+    assert [s["source_text"] for s in segments] == [
+        None,
+        "Bonjour à tous les <amis> & invités.",
+        None,
+    ]

@@ -5,7 +5,7 @@ import json
 import pytest
 import srt
 import webvtt
-from test_writers_support import make_event, original_track, translated_track
+from test_writers_support import flagged_track, make_event, original_track, translated_track
 
 from pipeline.writers import WRITERS, write_session_track
 
@@ -34,3 +34,27 @@ def test_unknown_format_fails_before_anything_is_written(tmp_path):
     with pytest.raises(KeyError):
         write_session_track(original_track(), make_event(), tmp_path, formats=["vtt", "docx"])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_note_options_reach_the_vtt_only(tmp_path):
+    plain = tmp_path / "plain"
+    noted = tmp_path / "noted"
+    write_session_track(flagged_track(), make_event(), plain)
+    write_session_track(
+        flagged_track(), make_event(), noted, note_low_confidence=True, note_reviewed=True
+    )
+    vtt_text = (noted / "en.vtt").read_text(encoding="utf-8")
+    assert "NOTE low confidence" in vtt_text and "NOTE reviewed by a person" in vtt_text
+    assert "NOTE low confidence" not in (plain / "en.vtt").read_text(encoding="utf-8")
+    for ext in ("srt", "txt", "json", "html"):
+        assert (noted / f"en.{ext}").read_bytes() == (plain / f"en.{ext}").read_bytes()
+
+
+def test_html_gets_the_audio_player_only_when_the_session_audio_is_there(tmp_path):
+    write_session_track(original_track(), make_event(), tmp_path, formats=["html"])
+    assert "<audio" not in (tmp_path / "en.html").read_text(encoding="utf-8")
+    (tmp_path / "session.m4a").write_bytes(b"")
+    write_session_track(original_track(), make_event(), tmp_path, formats=["html"])
+    assert '<audio id="player" controls preload="metadata" src="session.m4a">' in (
+        tmp_path / "en.html"
+    ).read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.types import (
@@ -92,11 +93,19 @@ def original_track(
 
 
 def translated_track(session: Session | None = None) -> SessionTrack:
+    """French from English; as in the pipeline, the track's engine is its sentences'."""
     session = session or make_session()
     base = session.start_ms
     sentences = (
         Sentence(
-            base + 1000, base + 2000, "Bonjour le monde.", "fr", (), "en", "Hello world.", "argos"
+            base + 1000,
+            base + 2000,
+            "Bonjour le monde.",
+            "fr",
+            (),
+            "en",
+            "Hello world.",
+            "argos en_fr 1.9",
         ),
         Sentence(
             base + 2500,
@@ -106,7 +115,7 @@ def translated_track(session: Session | None = None) -> SessionTrack:
             (),
             "en",
             "Rivers & deltas.",
-            "argos",
+            "argos en_fr 1.9",
         ),
     )
     cues = (
@@ -114,3 +123,42 @@ def translated_track(session: Session | None = None) -> SessionTrack:
         Cue(base + 2500, base + 4000, ("Rivières & deltas.",), "fr"),
     )
     return SessionTrack(session, "fr", "en", "argos en_fr 1.9", sentences, cues)
+
+
+def flagged_track(session: Session | None = None) -> SessionTrack:
+    """`original_track` with its first sentence and cue reviewed by a person and its
+    second ones of low recognition confidence."""
+    track = original_track(session)
+    sentences = list(track.sentences)
+    cues = list(track.cues)
+    sentences[0] = replace(sentences[0], reviewed=True)
+    sentences[1] = replace(sentences[1], low_confidence=True)
+    cues[0] = replace(cues[0], reviewed=True)
+    cues[1] = replace(cues[1], low_confidence=True)
+    return replace(track, sentences=tuple(sentences), cues=tuple(cues))
+
+
+MIXED_ENGINE = "apertium (fr→es→en)"
+
+
+def mixed_track(session: Session | None = None) -> SessionTrack:
+    """English for a session whose speakers switch to French for one sentence:
+    two original English sentences around one machine-translated from French."""
+    session = session or make_session()
+    base = session.start_ms
+    sentences = (
+        Sentence(base + 1000, base + 3000, "Good morning, everyone.", "en", (), "en"),
+        Sentence(
+            base + 3500,
+            base + 5000,
+            "Hello to all <friends> & guests.",
+            "en",
+            (),
+            "fr",
+            "Bonjour à tous les <amis> & invités.",
+            MIXED_ENGINE,
+        ),
+        Sentence(base + 5500, base + 9000, "We start with the rivers.", "en", (), "en"),
+    )
+    cues = tuple(Cue(s.start_ms, s.end_ms, (s.text,), "en") for s in sentences)
+    return SessionTrack(session, "en", "en", f"{MIXED_ENGINE}, whisper", sentences, cues)

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from test_writers_support import (
+    MIXED_ENGINE,
     at,
+    flagged_track,
     make_event,
     make_session,
+    mixed_track,
     original_track,
     translated_track,
 )
@@ -63,3 +68,48 @@ def test_stamps_past_an_hour_show_hours():
     sentences = (Sentence(3_725_000, 3_726_000, "Late.", "en", source_language="en"),)
     text = txt.render(original_track(session, sentences=sentences), make_event())
     assert text.rstrip().endswith("[1:02:05] Late.")
+
+
+def test_low_confidence_sentences_end_with_a_question_mark_in_brackets():
+    text = txt.render(flagged_track(), make_event())
+    header, *paragraphs = text.rstrip("\n").split("\n\n")
+    assert paragraphs == [
+        "[00:01] Hello world. Rivers <script>alert(1)</script> & deltas. [?]",
+        "[00:09] After a long pause --> we go on.",
+    ]
+    assert "[?] marks 1 passage the recogniser was unsure of." in header
+
+
+def test_header_counts_human_reviewed_passages_only_when_there_are_some():
+    header = txt.render(flagged_track(), make_event()).split("\n\n")[0]
+    assert "Includes 1 human-reviewed passage." in header
+    plain = txt.render(original_track(), make_event())
+    assert "human-reviewed" not in plain and "[?]" not in plain
+
+
+def test_reviewed_passages_are_plural_and_not_marked_unsure():
+    track = flagged_track()
+    sentences = tuple(replace(s, reviewed=True) for s in track.sentences)
+    text = txt.render(replace(track, sentences=sentences), make_event())
+    assert "Includes 3 human-reviewed passages." in text
+    assert "[?]" not in text
+
+
+def test_header_of_a_mixed_session_names_original_and_translated_parts():
+    header = txt.render(mixed_track(), make_event()).split("\n\n")[0]
+    assert (
+        "Original English transcript, with passages machine-translated from French "
+        f"(engine: {MIXED_ENGINE})" in header
+    )
+
+
+def test_session_heading_and_speakers_come_first():
+    lines = txt.render(original_track(), make_event()).splitlines()
+    assert lines[1] == "Session 2: Rivers & <Deltas>"
+    assert lines[2] == "Speakers: Ana Pérez, Bob <b>"
+
+
+def test_sessions_without_speakers_have_no_speakers_line():
+    session = replace(make_session(), speakers=())
+    text = txt.render(original_track(session), make_event((session,)))
+    assert "Speakers" not in text

@@ -6,10 +6,13 @@ from dataclasses import replace
 
 import webvtt
 from test_writers_support import (
+    MIXED_ENGINE,
     SESSION_START,
     at,
+    flagged_track,
     make_event,
     make_session,
+    mixed_track,
     original_track,
     translated_track,
 )
@@ -122,3 +125,104 @@ def test_recording_track_keeps_recording_time_and_notes(tmp_path):
     ]
     note = doc.header_comments[0]
     assert "Water Days -> 2024" in note and "Whisper" in note and "large" in note
+
+
+def blocks(text: str) -> list[list[str]]:
+    return [block.splitlines() for block in text.strip("\n").split("\n\n")]
+
+
+def test_low_confidence_cues_are_preceded_by_a_note_when_asked():
+    text = vtt.render(flagged_track(), make_event(), note_low_confidence=True)
+    found = blocks(text)
+    ids = [block[0] for block in found]
+    assert ids[ids.index("en-2") - 1] == "NOTE low confidence"
+    assert ids.count("NOTE low confidence") == 1
+    doc = parse(text)
+    assert [c.identifier for c in doc.captions] == ["en-1", "en-2", "en-3"]
+    assert doc.captions[1].comments == ["low confidence"]
+
+
+def test_no_per_cue_notes_by_default():
+    text = vtt.render(flagged_track(), make_event())
+    assert "NOTE low confidence" not in text and "NOTE reviewed by a person" not in text
+    assert [c.comments for c in parse(text).captions[1:]] == [[], []]
+
+
+def test_reviewed_cues_get_a_note_when_asked():
+    text = vtt.render(flagged_track(), make_event(), note_reviewed=True)
+    ids = [block[0] for block in blocks(text)]
+    assert ids[ids.index("en-1") - 1] == "NOTE reviewed by a person"
+
+
+def test_header_counts_reviewed_and_low_confidence_cues():
+    (note,) = parse(vtt.render(flagged_track(), make_event())).header_comments
+    assert "Reviewed by a person: 1 of 3 cues." in note
+    assert "Low recognition confidence: 1 of 3 cues." in note
+    (plain,) = parse(vtt.render(original_track(), make_event())).header_comments
+    assert "Reviewed" not in plain and "confidence" not in plain
+
+
+def test_header_says_notes_mark_the_cues_when_they_do():
+    text = vtt.render(flagged_track(), make_event(), note_low_confidence=True)
+    assert 'Low recognition confidence: 1 of 3 cues, each preceded by "NOTE low confidence".' in (
+        text
+    )
+
+
+def test_writer_registry_passes_only_vtt_options():
+    track = flagged_track()
+    options = {"note_low_confidence": True, "audio": None}
+    assert vtt.WRITER.render_with(track, make_event(), options) == vtt.render(
+        track, make_event(), note_low_confidence=True
+    )
+
+
+def test_same_input_gives_the_same_file_and_identifiers():
+    first = vtt.render(flagged_track(), make_event(), note_low_confidence=True)
+    again = vtt.render(flagged_track(), make_event(), note_low_confidence=True)
+    assert first == again
+    # ids follow time order, not input order
+    track = flagged_track()
+    shuffled = replace(track, cues=tuple(reversed(track.cues)))
+    assert vtt.render(shuffled, make_event(), note_low_confidence=True) == first
+
+
+def test_header_of_a_mixed_session_names_both_sources():
+    (note,) = parse(vtt.render(mixed_track(), make_event())).header_comments
+    assert "Language: English" in note
+    assert (
+        "Original English transcript (Whisper), with passages machine-translated from French "
+        f"by {MIXED_ENGINE}" in note
+    )
+
+
+def test_no_cue_holds_an_arrow_a_blank_line_or_raw_markup():
+    text = vtt.render(flagged_track(), make_event(), note_low_confidence=True, note_reviewed=True)
+    for block in blocks(text)[1:]:
+        assert all(line.strip() for line in block)
+        if "-->" not in "".join(block):
+            assert block[0].startswith("NOTE")
+            continue
+        timing = next(n for n, line in enumerate(block) if "-->" in line)
+        body = block[timing + 1 :]
+        assert body and all("-->" not in line for line in body)
+        assert all("<" not in line and ">" not in line for line in body)
+        assert all(
+            "&" not in line.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "")
+            for line in body
+        )
+
+
+def test_recording_track_notes_low_confidence_cues_when_asked(tmp_path):
+    path = write_recording_track(
+        flagged_track().cues,
+        "en",
+        tmp_path / "day1.en.vtt",
+        title="Water Days",
+        note="Full recording",
+        note_low_confidence=True,
+    )
+    doc = webvtt.read(str(path), strict=True)
+    assert [c.comments for c in doc.captions] == [[], ["low confidence"], []]
+    assert "Low recognition confidence: 1 of 3 cues" in doc.header_comments[0]
+    assert "Reviewed by a person: 1 of 3 cues." in doc.header_comments[0]

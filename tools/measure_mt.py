@@ -22,6 +22,11 @@ FILES = {"en": "eng.txt", "fr": "fra.txt", "es": "spa.txt"}
 def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     mode = sys.argv[2] if len(sys.argv) > 2 else "auto"
+    report(n, mode)
+    return 0
+
+
+def report(n: int, mode: str) -> None:
     text = {k: (FLORES / v).read_text("utf-8").splitlines()[:n] for k, v in FILES.items()}
     print(f"{'direction':10} {'engine':32} {'chrF':>6} {'BLEU':>6} {'s':>6}  (n={n})")
     for source in FILES:
@@ -36,7 +41,6 @@ def main() -> int:
             bleu = sacrebleu.corpus_bleu(hyp, [text[target]]).score
             label = describe(engine, source, target)
             print(f"{source}->{target:6} {label:32} {chrf:6.1f} {bleu:6.1f} {took:6.1f}")
-    return 0
 
 
 if __name__ == "__main__":

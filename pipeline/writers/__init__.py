@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pipeline.writers.atomic import atomic_write, atomic_write_json
 from pipeline.writers.base import Writer
+from pipeline.writers.chapters import chapters_filename, write_chapters
 from pipeline.writers.index import IndexEntry, write_event_index
 from pipeline.writers.session import WRITERS, write_session_track
 from pipeline.writers.vtt import write_recording_track
@@ -18,6 +19,8 @@ __all__ = [
     "Writer",
     "atomic_write",
     "atomic_write_json",
+    "chapters_filename",
+    "write_chapters",
     "write_event_index",
     "write_recording_track",
     "write_session_track",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.types import Cue, SessionTrack
 from pipeline.writers.timing import session_duration_ms
@@ -26,10 +26,21 @@ class TimedCue:
     lines: tuple[str, ...]  # non-empty, single-line, stripped
     recording_start_ms: int
     recording_end_ms: int
+    low_confidence: bool = False  # flagged by recognition, and not reviewed since
+    reviewed: bool = False  # text written or confirmed by a person
 
     @property
     def text(self) -> str:
         return " ".join(self.lines)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    lines: tuple[str, ...]
+    low_confidence: bool
+    reviewed: bool
 
 
 def clean_lines(lines: Iterable[str]) -> tuple[str, ...]:
@@ -54,44 +65,54 @@ def normalise_cues(
 
     Cues left empty (no text, or no duration after clamping, e.g. outside the
     session) are dropped. When a cue overlaps the next one the earlier end is
-    clipped; when both start together they are merged so no text is lost.
-    Ids are `<prefix>-<n>`, numbered from 1 in time order.
+    clipped; when both start together they are merged so no text is lost (the
+    merged cue is low-confidence if either was, reviewed only if both were).
+    Ids are `<prefix>-<n>`, numbered from 1 in time order, so the same cues
+    always get the same ids.
     """
 
     def clamp(ms: int) -> int:
         ms = max(ms - offset_ms, 0)
         return ms if limit_ms is None else min(ms, limit_ms)
 
-    timed: list[tuple[int, int, tuple[str, ...]]] = []
+    timed: list[_Span] = []
     for cue in cues:
         lines = clean_lines(cue.lines)
         start, end = clamp(cue.start_ms), clamp(cue.end_ms)
         if lines and end > start:
-            timed.append((start, end, lines))
-    timed.sort(key=lambda item: (item[0], item[1]))
+            timed.append(_Span(start, end, lines, cue.low_confidence, cue.reviewed))
+    timed.sort(key=lambda item: (item.start, item.end))
 
-    merged: list[tuple[int, int, tuple[str, ...]]] = []
-    for start, end, lines in timed:
-        if merged and merged[-1][1] > start:
-            prev_start, prev_end, prev_lines = merged[-1]
-            if prev_start < start:
-                merged[-1] = (prev_start, start, prev_lines)
+    merged: list[_Span] = []
+    for span in timed:
+        if merged and merged[-1].end > span.start:
+            prev = merged[-1]
+            if prev.start < span.start:
+                merged[-1] = replace(prev, end=span.start)
             else:
-                merged[-1] = (prev_start, max(prev_end, end), prev_lines + lines)
+                merged[-1] = _Span(
+                    prev.start,
+                    max(prev.end, span.end),
+                    prev.lines + span.lines,
+                    prev.low_confidence or span.low_confidence,
+                    prev.reviewed and span.reviewed,
+                )
                 continue
-        merged.append((start, end, lines))
+        merged.append(span)
 
     prefix = f"{id_prefix}-" if id_prefix else ""
     return [
         TimedCue(
             identifier=f"{prefix}{n}",
-            start_ms=start,
-            end_ms=end,
-            lines=lines,
-            recording_start_ms=start + offset_ms,
-            recording_end_ms=end + offset_ms,
+            start_ms=span.start,
+            end_ms=span.end,
+            lines=span.lines,
+            recording_start_ms=span.start + offset_ms,
+            recording_end_ms=span.end + offset_ms,
+            low_confidence=span.low_confidence and not span.reviewed,
+            reviewed=span.reviewed,
         )
-        for n, (start, end, lines) in enumerate(merged, start=1)
+        for n, span in enumerate(merged, start=1)
     ]
 
 

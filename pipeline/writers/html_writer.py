@@ -1,12 +1,20 @@
-"""A standalone transcript page: readable offline, linkable by paragraph and time."""
+"""A standalone transcript page: readable offline, linkable by paragraph and time.
+
+Everything the page shows is escaped. With the session audio beside it, a player
+sits in the header and the `#t=SECONDS` stamps seek it (a few lines of inline
+script, no external resources); without JavaScript each stamp is still an anchor
+on its paragraph.
+"""
 
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 
 from pipeline.types import Event, SessionTrack
 from pipeline.writers.base import Writer
 from pipeline.writers.labels import (
+    composition,
     event_line,
     language_name,
     provenance,
@@ -14,8 +22,10 @@ from pipeline.writers.labels import (
     session_line,
     speakers_line,
 )
-from pipeline.writers.paragraphs import paragraphs
+from pipeline.writers.paragraphs import Paragraph, Passage, paragraphs
 from pipeline.writers.timing import seconds_fragment, short_clock
+
+SESSION_AUDIO = "session.m4a"  # the session's audio, written beside the transcripts
 
 STYLE = """\
 body{font:1.05rem/1.6 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;\
@@ -25,7 +35,43 @@ h1{font-size:1.5rem;margin:.2rem 0}
 .meta{color:#555;margin:.2rem 0}
 .provenance{font-style:italic}
 .ts{font:0.85rem ui-monospace,monospace;color:#06c;text-decoration:none;margin-right:.5em}
-p:target{background:#ffd}"""
+p:target,p:has(.ts:target){background:#ffd}"""
+
+TRANSCRIPT_STYLE = """
+audio{width:100%;margin:.5rem 0}
+.legend{font-size:.9rem;color:#555;margin:.2rem 0 .6rem}
+.lowconf{text-decoration:underline dotted #c60;text-underline-offset:.2em}
+.reviewed{background:#eaf6ea}
+.mt{color:#555}"""
+
+# Seeks the player to a stamp's time when it is clicked, and to `#t=` in the
+# address on load; the link itself still moves to its paragraph.
+SEEK_SCRIPT = """\
+(function () {
+  var audio = document.getElementById("player");
+  if (!audio) return;
+  function seek(hash, play) {
+    var m = /^#t=(\\d+(?:\\.\\d+)?)$/.exec(hash || "");
+    if (!m) return;
+    var t = parseFloat(m[1]);
+    if (audio.readyState > 0) audio.currentTime = t;
+    else audio.addEventListener("loadedmetadata", function () {
+      audio.currentTime = t;
+    }, {once: true});
+    if (play) {
+      var p = audio.play();
+      if (p && p.catch) p.catch(function () {});
+    }
+  }
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest ? e.target.closest("a.ts") : null;
+    if (link) seek(link.getAttribute("href"), true);
+  });
+  seek(location.hash, false);
+})();"""
+
+LOW_CONFIDENCE_TITLE = "low confidence"
+REVIEWED_TITLE = "reviewed by a person"
 
 
 def page(title: str, language: str, body: str, *, style: str = STYLE) -> str:
@@ -44,31 +90,100 @@ def page(title: str, language: str, body: str, *, style: str = STYLE) -> str:
     )
 
 
-def render(track: SessionTrack, event: Event) -> str:
-    """Header facts, then one `<p id="p-N">` per paragraph led by a `#t=SECONDS` link."""
+def _passage(passage: Passage, *, mark_translations: bool) -> str:
+    """A sentence, wrapped in a span when it is low-confidence, reviewed or translated."""
+    classes: list[str] = []
+    titles: list[str] = []
+    if passage.low_confidence:
+        classes.append("lowconf")
+        titles.append(LOW_CONFIDENCE_TITLE)
+    if passage.reviewed:
+        classes.append("reviewed")
+        titles.append(REVIEWED_TITLE)
+    if mark_translations and not passage.original:
+        classes.append("mt")
+        titles.append(
+            f"machine-translated from {language_name(passage.source_language)} "
+            f"by {passage.engine or 'an unknown engine'}"
+        )
+    text = escape(passage.text)
+    if not classes:
+        return text
+    return f'<span class="{" ".join(classes)}" title="{escape("; ".join(titles))}">{text}</span>'
+
+
+def _paragraph(n: int, paragraph: Paragraph, anchor: str | None, mark: bool) -> str:
+    secs = seconds_fragment(paragraph.start_ms)
+    id_attr = f' id="{escape(anchor)}"' if anchor else ""
+    text = " ".join(_passage(p, mark_translations=mark) for p in paragraph.passages)
+    return (
+        f'<p id="p-{n}"><a class="ts"{id_attr} href="#t={secs}">'
+        f"[{short_clock(paragraph.start_ms)}]</a> {text}</p>\n"
+    )
+
+
+def _legend(found: list[Paragraph], mark_translations: bool) -> str:
+    passages = [p for paragraph in found for p in paragraph.passages]
+    items = []
+    if any(p.low_confidence for p in passages):
+        items.append(
+            f'<span class="lowconf" title="{LOW_CONFIDENCE_TITLE}">underlined</span>: '
+            "the recogniser was unsure"
+        )
+    if any(p.reviewed for p in passages):
+        items.append(
+            f'<span class="reviewed" title="{REVIEWED_TITLE}">shaded</span>: reviewed by a person'
+        )
+    if mark_translations and any(not p.original for p in passages):
+        items.append('<span class="mt">grey</span>: machine-translated passage')
+    if not items:
+        return ""
+    return f'<p class="legend">Legend: {"; ".join(items)}.</p>\n'
+
+
+def render(track: SessionTrack, event: Event, *, audio: str | None = SESSION_AUDIO) -> str:
+    """Header facts, then one `<p id="p-N">` per paragraph led by a `#t=SECONDS` link.
+
+    `audio` is the session audio's address relative to the page (None: no player).
+    """
     session = track.session
-    meta = [event_line(event)]
+    found = paragraphs(track)
+    passages = [p for paragraph in found for p in paragraph.passages]
+    mixed = composition(track).kind == "mixed"
+    meta = []
     if session.speakers:
         meta.append(f"Speakers: {speakers_line(session)}")
     meta += [
         f"Language: {language_name(track.language)}",
         f"Recording: {recording_range(session)}; times are from the session start",
     ]
+    reviewed = sum(p.reviewed for p in passages)
     parts = ["<header>\n"]
-    parts.append(f'<p class="meta">{escape(meta[0])}</p>\n')
+    parts.append(f'<p class="meta">{escape(event_line(event))}</p>\n')
     parts.append(f"<h1>{escape(session_line(session))}</h1>\n")
-    parts += [f'<p class="meta">{escape(line)}</p>\n' for line in meta[1:]]
+    parts += [f'<p class="meta">{escape(line)}</p>\n' for line in meta]
     parts.append(f'<p class="meta provenance">{escape(provenance(track))}</p>\n')
-    parts.append("</header>\n<main>\n")
-    for n, paragraph in enumerate(paragraphs(track), start=1):
-        secs = seconds_fragment(paragraph.start_ms)
+    if reviewed:
+        noun = "passage" if reviewed == 1 else "passages"
+        parts.append(f'<p class="meta">Includes {reviewed} human-reviewed {noun}.</p>\n')
+    parts.append(_legend(found, mixed))
+    if audio:
+        src = escape(quote(audio))
         parts.append(
-            f'<p id="p-{n}"><a class="ts" href="#t={secs}">[{short_clock(paragraph.start_ms)}]'
-            f"</a> {escape(paragraph.text)}</p>\n"
+            f'<audio id="player" controls preload="metadata" src="{src}">'
+            f'<a href="{src}">Session audio</a></audio>\n'
         )
+    parts.append("</header>\n<main>\n")
+    anchors: set[str] = set()
+    for n, paragraph in enumerate(found, start=1):
+        anchor = f"t={seconds_fragment(paragraph.start_ms)}"
+        parts.append(_paragraph(n, paragraph, None if anchor in anchors else anchor, mixed))
+        anchors.add(anchor)
     parts.append("</main>\n")
+    if audio:
+        parts.append(f"<script>\n{SEEK_SCRIPT}\n</script>\n")
     title = f"{session_line(session)} \u2014 {event.title} ({language_name(track.language)})"
-    return page(title, track.language, "".join(parts))
+    return page(title, track.language, "".join(parts), style=STYLE + TRANSCRIPT_STYLE)
 
 
-WRITER = Writer("html", render)
+WRITER = Writer("html", render, options=("audio",))

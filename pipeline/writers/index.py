@@ -12,15 +12,27 @@ from urllib.parse import quote
 from pipeline.text import format_clock
 from pipeline.types import Event, Session, SessionTrack
 from pipeline.writers.atomic import atomic_write, to_json_text
+from pipeline.writers.chapters import chapters_filename
 from pipeline.writers.html_writer import STYLE, page
 from pipeline.writers.json_writer import event_dict
-from pipeline.writers.labels import language_name, marker, speakers_line
+from pipeline.writers.labels import (
+    composition,
+    language_name,
+    marker,
+    original_share,
+    provenance,
+    speakers_line,
+    track_marker,
+)
 from pipeline.writers.timing import seconds
 
 FORMAT_ORDER = ("vtt", "srt", "txt", "html", "json")
 
 RecordingTracks = Mapping[str, Mapping[str, str | PurePath]]
 """Recording file name -> language -> its full-recording VTT (relative to out_dir)."""
+
+Chapters = Mapping[str, str | PurePath]
+"""Recording file name -> its chapters VTT (relative to out_dir)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,10 @@ class IndexEntry:
     files: Mapping[str, str] = field(hash=False)  # extension -> path relative to out_dir
     source_language: str = ""
     audio: str | None = None  # the session's audio file, relative to out_dir
+    provenance: str = ""  # the files' header wording; "" = derive from is_original
+    label: str = ""  # short table label; "" = derive from is_original and engine
+    original_share: float | None = None  # share of characters that are original speech
+    kind: str = ""  # "original", "translation" or "mixed"; "" = from is_original
 
     @classmethod
     def from_written(
@@ -53,7 +69,20 @@ class IndexEntry:
             files={p.suffix.lstrip("."): relative(p, out_dir) for p in map(Path, paths)},
             source_language=track.source_language,
             audio=None if audio is None else relative(audio, out_dir),
+            provenance=provenance(track),
+            label=track_marker(track),
+            original_share=original_share(track),
+            kind=composition(track).kind,
         )
+
+    @property
+    def marker(self) -> str:
+        return self.label or marker(self.is_original, self.engine)
+
+    @property
+    def css_class(self) -> str:
+        kind = self.kind or ("original" if self.is_original else "translation")
+        return {"original": "original", "mixed": "mixed"}.get(kind, "mt")
 
 
 def relative(path: Path | str | PurePath, out_dir: Path) -> str:
@@ -105,9 +134,19 @@ def _spoken_language(session: Session, cells: Mapping[str, IndexEntry]) -> str |
 
 
 def index_dict(
-    event: Event, entries: Sequence[IndexEntry], recording_tracks: RecordingTracks, out_dir: Path
+    event: Event,
+    entries: Sequence[IndexEntry],
+    recording_tracks: RecordingTracks,
+    out_dir: Path,
+    chapters: Chapters | None = None,
 ) -> dict[str, Any]:
-    """index.json as a dict; session times are seconds in recording time."""
+    """index.json as a dict; session times are seconds in recording time.
+
+    `recordings` maps each recording's file name to its chapters track (or None)
+    and its full-recording subtitle tracks by language; `recording_tracks` is the
+    older flat list of the same tracks.
+    """
+    chapters = chapters or {}
     table = _by_session(entries)
     sessions = []
     for session in _sessions(event, entries):
@@ -128,6 +167,8 @@ def index_dict(
                         "engine": cells[lang].engine,
                         "is_original": cells[lang].is_original,
                         "source_language": cells[lang].source_language or None,
+                        "original_share": _share(cells[lang]),
+                        "provenance": cells[lang].provenance or None,
                         "files": dict(_ordered_files(cells[lang].files)),
                     }
                     for lang in _languages(event, entries)
@@ -140,7 +181,54 @@ def index_dict(
         for recording, by_lang in recording_tracks.items()
         for lang, path in by_lang.items()
     ]
-    return {"event": event_dict(event), "sessions": sessions, "recording_tracks": tracks}
+    recordings = {
+        name: {
+            "chapters": _chapters_file(chapters, name, out_dir),
+            "tracks": {
+                lang: relative(path, out_dir)
+                for lang, path in recording_tracks.get(name, {}).items()
+            },
+        }
+        for name in _recording_names(event, recording_tracks, chapters)
+    }
+    return {
+        "event": event_dict(event),
+        "sessions": sessions,
+        "recording_tracks": tracks,
+        "recordings": recordings,
+    }
+
+
+def _share(entry: IndexEntry) -> float:
+    if entry.original_share is not None:
+        return entry.original_share
+    return 1.0 if entry.is_original else 0.0
+
+
+def _recording_names(
+    event: Event, recording_tracks: RecordingTracks, chapters: Chapters
+) -> list[str]:
+    """The event's recordings in manifest order, then any only the tracks name."""
+    names = [rec.file.name for rec in event.recordings]
+    for name in [*recording_tracks, *chapters]:
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _chapters_file(chapters: Chapters, name: str, out_dir: Path) -> str | None:
+    path = chapters.get(name)
+    return None if path is None else relative(path, out_dir)
+
+
+def find_chapters(event: Event, out_dir: Path) -> dict[str, str]:
+    """Chapters tracks already written in out_dir, by recording file name."""
+    found = {}
+    for rec in event.recordings:
+        name = chapters_filename(rec.file)
+        if (Path(out_dir) / name).is_file():
+            found[rec.file.name] = name
+    return found
 
 
 def _link(href: str, label: str) -> str:
@@ -150,21 +238,25 @@ def _link(href: str, label: str) -> str:
 def _cell(entry: IndexEntry | None) -> str:
     if entry is None:
         return '<td class="missing">\u2014</td>'
-    kind = "original" if entry.is_original else "mt"
     links = " \u00b7 ".join(_link(path, ext.upper()) for ext, path in _ordered_files(entry.files))
-    label = escape(marker(entry.is_original, entry.engine))
-    return f'<td><span class="{kind}">{label}</span><br>{links}</td>'
+    label = escape(entry.marker)
+    title = f' title="{escape(entry.provenance)}"' if entry.provenance else ""
+    return f'<td><span class="{entry.css_class}"{title}>{label}</span><br>{links}</td>'
 
 
 INDEX_STYLE = """
 body{max-width:75rem}
 table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #ccc;padding:.4rem .6rem;vertical-align:top;text-align:left}
-.original{color:#070;font-weight:600}.mt{color:#a50}.missing{color:#999}"""
+.original{color:#070;font-weight:600}.mt{color:#a50}.mixed{color:#550}.missing{color:#999}"""
 
 
 def index_html(
-    event: Event, entries: Sequence[IndexEntry], recording_tracks: RecordingTracks, out_dir: Path
+    event: Event,
+    entries: Sequence[IndexEntry],
+    recording_tracks: RecordingTracks,
+    out_dir: Path,
+    chapters: Chapters | None = None,
 ) -> str:
     """One row per session, one column per language, plus the full-recording tracks."""
     languages = _languages(event, entries)
@@ -197,14 +289,18 @@ def index_html(
         *rows,
         "</tbody>\n</table>\n",
     ]
-    if recording_tracks:
-        body.append("<h2>Subtitles for the full recordings</h2>\n<ul>\n")
-        for recording, by_lang in recording_tracks.items():
-            links = ", ".join(
+    chapters = chapters or {}
+    if recording_tracks or chapters:
+        body.append("<h2>Subtitles and chapters for the full recordings</h2>\n<ul>\n")
+        for recording in _recording_names(event, recording_tracks, chapters):
+            links = [
                 _link(relative(path, out_dir), language_name(lang))
-                for lang, path in by_lang.items()
-            )
-            body.append(f"<li>{escape(recording)}: {links}</li>\n")
+                for lang, path in recording_tracks.get(recording, {}).items()
+            ]
+            if recording in chapters:
+                links.append(_link(relative(chapters[recording], out_dir), "chapters"))
+            if links:
+                body.append(f"<li>{escape(recording)}: {', '.join(links)}</li>\n")
         body.append("</ul>\n")
     body.append("</main>\n")
     return page(title, "en", "".join(body), style=STYLE + INDEX_STYLE)
@@ -215,11 +311,17 @@ def write_event_index(
     entries: Sequence[IndexEntry],
     out_dir: Path,
     recording_tracks: RecordingTracks | None = None,
+    chapters: Chapters | None = None,
 ) -> list[Path]:
-    """Write out_dir/index.json and out_dir/index.html; returns both paths."""
+    """Write out_dir/index.json and out_dir/index.html; returns both paths.
+
+    `chapters` maps recording file names to their chapters tracks; None lists the
+    `<stem>.chapters.vtt` files (see `write_chapters`) already in out_dir.
+    """
     out_dir = Path(out_dir)
     tracks = recording_tracks or {}
+    chapters = find_chapters(event, out_dir) if chapters is None else chapters
     json_path, html_path = out_dir / "index.json", out_dir / "index.html"
-    atomic_write(json_path, to_json_text(index_dict(event, entries, tracks, out_dir)))
-    atomic_write(html_path, index_html(event, entries, tracks, out_dir))
+    atomic_write(json_path, to_json_text(index_dict(event, entries, tracks, out_dir, chapters)))
+    atomic_write(html_path, index_html(event, entries, tracks, out_dir, chapters))
     return [json_path, html_path]

@@ -8,6 +8,7 @@ from pipeline.types import Event, Sentence, SessionTrack, Word
 from pipeline.writers.atomic import to_json_text
 from pipeline.writers.base import Writer
 from pipeline.writers.cues import session_cues
+from pipeline.writers.labels import is_original_sentence, original_share, provenance
 from pipeline.writers.timing import seconds, to_session_ms
 
 
@@ -42,7 +43,7 @@ def _word(track: SessionTrack, word: Word) -> dict[str, Any]:
 
 
 def _segment(track: SessionTrack, sentence: Sentence) -> dict[str, Any]:
-    original = not sentence.source_language or sentence.source_language == sentence.language
+    original = is_original_sentence(sentence)
     return {
         **_times(track, sentence.start_ms, sentence.end_ms),
         "text": sentence.text.strip(),
@@ -50,12 +51,21 @@ def _segment(track: SessionTrack, sentence: Sentence) -> dict[str, Any]:
         "source_language": sentence.source_language or sentence.language,
         "source_text": None if original else sentence.source_text,
         "engine": sentence.engine,
+        # unsure recognition that no person has reviewed since
+        "low_confidence": sentence.low_confidence and not sentence.reviewed,
+        "reviewed": sentence.reviewed,
         "words": [_word(track, word) for word in sentence.words],
     }
 
 
 def track_dict(track: SessionTrack, event: Event) -> dict[str, Any]:
-    """The JSON document as a dict (segments = sentences, cues = the VTT/SRT cues)."""
+    """The JSON document as a dict (segments = sentences, cues = the VTT/SRT cues).
+
+    `is_original`: the track's language is the session's main spoken language;
+    `original_share`: the share of its characters that are original speech (a
+    session may switch language, so one track can mix original and translated
+    segments); `provenance`: the same, as the headers of the other files word it.
+    """
     session = track.session
     return {
         "event": event_dict(event),
@@ -71,6 +81,8 @@ def track_dict(track: SessionTrack, event: Event) -> dict[str, Any]:
         "language": track.language,
         "source_language": track.source_language,
         "is_original": track.is_original,
+        "original_share": original_share(track),
+        "provenance": provenance(track),
         "engine": track.engine,
         "segments": [_segment(track, sentence) for sentence in track.sentences],
         "cues": [
@@ -82,6 +94,8 @@ def track_dict(track: SessionTrack, event: Event) -> dict[str, Any]:
                 "recording_end": seconds(cue.recording_end_ms),
                 "text": cue.text,
                 "lines": list(cue.lines),
+                "low_confidence": cue.low_confidence,
+                "reviewed": cue.reviewed,
             }
             for cue in session_cues(track)
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.types import SessionTrack
+from pipeline.writers.labels import is_original_sentence
 from pipeline.writers.timing import to_session_ms
 
 PAUSE_MS = 2000  # a silence this long reads as a change of thought
@@ -12,17 +13,35 @@ MAX_SENTENCES = 6  # keeps paragraphs short enough to skim
 
 
 @dataclass(frozen=True)
+class Passage:
+    """One sentence as a transcript shows it (times in session time)."""
+
+    start_ms: int
+    end_ms: int
+    text: str  # single-spaced, non-empty
+    low_confidence: bool = False  # recognition was unsure and no person reviewed it
+    reviewed: bool = False  # a person wrote or confirmed the text
+    original: bool = True  # original speech, not a machine translation
+    source_language: str = ""
+    engine: str = ""
+
+
+@dataclass(frozen=True)
 class Paragraph:
     start_ms: int  # session time
     end_ms: int
-    text: str
+    passages: tuple[Passage, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(passage.text for passage in self.passages)
 
 
 def paragraphs(
     track: SessionTrack, *, pause_ms: int = PAUSE_MS, max_sentences: int = MAX_SENTENCES
 ) -> list[Paragraph]:
     """Split at pauses >= pause_ms or every max_sentences sentences; times in session time."""
-    groups: list[list[tuple[int, int, str]]] = []
+    groups: list[list[Passage]] = []
     prev_end: int | None = None
     for sentence in track.sentences:
         text = " ".join(sentence.text.split())
@@ -33,9 +52,19 @@ def paragraphs(
         pause = prev_end is not None and sentence.start_ms - prev_end >= pause_ms
         if not groups or pause or len(groups[-1]) >= max_sentences:
             groups.append([])
-        groups[-1].append((start, end, text))
+        groups[-1].append(
+            Passage(
+                start,
+                end,
+                text,
+                low_confidence=sentence.low_confidence and not sentence.reviewed,
+                reviewed=sentence.reviewed,
+                original=is_original_sentence(sentence),
+                source_language=sentence.source_language or sentence.language,
+                engine=sentence.engine,
+            )
+        )
         prev_end = sentence.end_ms
     return [
-        Paragraph(group[0][0], max(end for _, end, _ in group), " ".join(t for *_, t in group))
-        for group in groups
+        Paragraph(group[0].start_ms, max(p.end_ms for p in group), tuple(group)) for group in groups
     ]

@@ -20,15 +20,28 @@ def write_session_track(
     folder: Path,
     *,
     formats: Iterable[str] | None = None,
+    note_low_confidence: bool = False,
+    note_reviewed: bool = False,
 ) -> list[Path]:
     """Write `<lang>.<ext>` for each format (all of WRITERS by default) into `folder`.
 
     Every format is rendered before any file is written, so a rendering bug
     leaves the folder as it was; each file is then replaced atomically.
+    `note_low_confidence` / `note_reviewed` add a NOTE before each such cue in
+    the VTT. The HTML transcript gets an audio player when the session's audio
+    (`session.m4a`) is already in `folder`.
     """
     writers = [WRITERS[ext] for ext in (WRITERS if formats is None else formats)]
     folder = Path(folder)
-    rendered = [(folder / w.filename(track.language), w.render(track, event)) for w in writers]
+    audio = html_writer.SESSION_AUDIO
+    options = {
+        "note_low_confidence": note_low_confidence,
+        "note_reviewed": note_reviewed,
+        "audio": audio if (folder / audio).is_file() else None,
+    }
+    rendered = [
+        (folder / w.filename(track.language), w.render_with(track, event, options)) for w in writers
+    ]
     for path, text in rendered:
         atomic_write(path, text)
     return [path for path, _ in rendered]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 from pipeline.types import Event, SessionTrack
 from pipeline.writers.base import Writer
@@ -14,14 +15,24 @@ from pipeline.writers.labels import (
     session_line,
     speakers_line,
 )
-from pipeline.writers.paragraphs import paragraphs
+from pipeline.writers.paragraphs import Paragraph, Passage, paragraphs
 from pipeline.writers.timing import short_clock
 
 WIDTH = 80
+LOW_CONFIDENCE_MARK = "[?]"
 
 
-def header_lines(track: SessionTrack, event: Event) -> list[str]:
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def header_lines(
+    track: SessionTrack, event: Event, found: Sequence[Paragraph] | None = None
+) -> list[str]:
     session = track.session
+    passages = [p for paragraph in (found or []) for p in paragraph.passages]
+    reviewed = sum(p.reviewed for p in passages)
+    unsure = sum(p.low_confidence for p in passages)
     lines = [event_line(event), session_line(session)]
     if session.speakers:
         lines.append(f"Speakers: {speakers_line(session)}")
@@ -31,18 +42,34 @@ def header_lines(track: SessionTrack, event: Event) -> list[str]:
         f"Recording: {recording_range(session)}",
         "Timestamps are relative to the session start.",
     ]
+    if reviewed:
+        lines.append(f"Includes {_plural(reviewed, 'human-reviewed passage')}.")
+    if unsure:
+        lines.append(
+            f"{LOW_CONFIDENCE_MARK} marks {_plural(unsure, 'passage')} the recogniser "
+            "was unsure of."
+        )
     return [" ".join(line.split()) for line in lines]
+
+
+def passage_text(passage: Passage) -> str:
+    """The sentence, with a trailing ' [?]' when its recognition was unsure."""
+    if passage.low_confidence:
+        return f"{passage.text} {LOW_CONFIDENCE_MARK}"
+    return passage.text
 
 
 def render(track: SessionTrack, event: Event) -> str:
     """Header, a rule, then paragraphs as `[MM:SS] text` wrapped at 80 columns."""
-    header = header_lines(track, event)
+    found = paragraphs(track)
+    header = header_lines(track, event, found)
     rule = "=" * min(WIDTH, max(len(line) for line in header))
     blocks = ["\n".join([*header, rule])]
-    for paragraph in paragraphs(track):
+    for paragraph in found:
+        text = " ".join(passage_text(p) for p in paragraph.passages)
         blocks.append(
             textwrap.fill(
-                f"[{short_clock(paragraph.start_ms)}] {paragraph.text}",
+                f"[{short_clock(paragraph.start_ms)}] {text}",
                 width=WIDTH,
                 break_long_words=False,
                 break_on_hyphens=False,
