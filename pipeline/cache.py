@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,6 +40,44 @@ class StageCache:
         self.hits = 0
         self.misses = 0
 
+    def _read(self, path: Path, decode: Callable[[Any], T]) -> tuple[bool, T | None]:
+        if not path.is_file():
+            return False, None
+        try:
+            return True, decode(json.loads(path.read_text("utf-8")))
+        except (ValueError, KeyError, TypeError):
+            path.unlink(missing_ok=True)  # a corrupt entry is recomputed, never trusted
+            return False, None
+
+    def get_or_compute_many(
+        self,
+        stage: str,
+        keys: Sequence[str],
+        compute_missing: Callable[[list[int]], list[T]],
+        encode: Callable[[T], Any],
+        decode: Callable[[Any], T],
+    ) -> list[T]:
+        """Per-item caching of a batch job: only the items without an entry are
+        computed, in one call (e.g. only the sentences whose text changed)."""
+        values: list[Any] = [None] * len(keys)
+        missing = []
+        for i, key in enumerate(keys):
+            found, value = (False, None)
+            if self.folder is not None:
+                found, value = self._read(self.folder / stage / f"{key}.json", decode)
+            if found:
+                values[i] = value
+                self.hits += 1
+            else:
+                missing.append(i)
+        if missing:
+            for i, value in zip(missing, compute_missing(missing), strict=True):
+                values[i] = value
+                if self.folder is not None:
+                    atomic_write_json(self.folder / stage / f"{keys[i]}.json", encode(value))
+                self.misses += 1
+        return values
+
     def get_or_compute(
         self,
         stage: str,
@@ -51,14 +89,10 @@ class StageCache:
         if self.folder is None:
             return compute()
         path = self.folder / stage / f"{key}.json"
-        if path.is_file():
-            try:
-                value = decode(json.loads(path.read_text("utf-8")))
-            except (ValueError, KeyError, TypeError):
-                path.unlink(missing_ok=True)  # a corrupt entry is recomputed, never trusted
-            else:
-                self.hits += 1
-                return value
+        found, cached = self._read(path, decode)
+        if found:
+            self.hits += 1
+            return cached
         value = compute()
         atomic_write_json(path, encode(value))
         self.misses += 1

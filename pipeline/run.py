@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.cache import StageCache, cache_key
+from pipeline.corrections import apply_to_sentences, load_corrections
 from pipeline.cues import DEFAULT_PROFILE, SubtitleProfile, build_cues
 from pipeline.errors import TranslationError
 from pipeline.language import assign_languages, majority_language, region_probabilities
@@ -26,8 +27,6 @@ from pipeline.progress import progress_bar
 from pipeline.records import (
     segments_from_json,
     segments_to_json,
-    sentences_from_json,
-    sentences_to_json,
 )
 from pipeline.sentences import build_sentences
 from pipeline.sessions import main_session, split_segments
@@ -48,6 +47,8 @@ from pipeline.translate import (
 from pipeline.types import Event, Recording, Segment, Sentence, Session, SessionTrack
 from pipeline.writers import (
     IndexEntry,
+    chapters_filename,
+    write_chapters,
     write_event_index,
     write_recording_track,
     write_session_track,
@@ -64,6 +65,7 @@ class RunOptions:
     transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
     export_audio: bool = True
     use_cache: bool = True
+    note_low_confidence: bool = False  # a NOTE before each uncertain cue in the VTT
     show_progress: bool | None = None  # None: only on a terminal
 
 
@@ -277,20 +279,31 @@ class _Runner:
                 out += group
                 continue
             engine = self.engine(source, target)
-            key = cache_key(
-                "translate",
-                sentences_to_json(group),
-                target,
-                describe(engine, source, target),
-                self.event.glossary,
-            )
-            out += self.cache.get_or_compute(
-                "translate",
-                key,
-                lambda g=group, e=engine: translate_sentences(g, target, e, self.event.glossary),
-                sentences_to_json,
-                sentences_from_json,
-            )
+            label = describe(engine, source, target)
+            # One cache entry per sentence: after a correction only the sentences
+            # whose text changed are translated again.
+            keys = [
+                cache_key("translate", s.text, source, target, label, self.event.glossary)
+                for s in group
+            ]
+
+            def missing(indices: list[int], g=group, e=engine) -> list[str]:
+                done = translate_sentences([g[i] for i in indices], target, e, self.event.glossary)
+                return [s.text for s in done]
+
+            texts = self.cache.get_or_compute_many("translate", keys, missing, str, str)
+            out += [
+                replace(
+                    s,
+                    text=text,
+                    language=target,
+                    words=(),
+                    source_language=source,
+                    source_text=s.text,
+                    engine=label,
+                )
+                for s, text in zip(group, texts, strict=True)
+            ]
         return tuple(sorted(out, key=lambda s: s.start_ms))
 
 
@@ -334,29 +347,21 @@ def run_event(
         per_session = runner.transcribe_recording(recording, sessions)
         with runner.bar(len(sessions) * len(event.languages), "translate and write") as bar:
             for session in sessions:
-                source_sentences = build_sentences(per_session[session.index])
-                source_language = _source_language(source_sentences, session, recording)
                 folder = event_dir / session.slug
                 audio = None
                 if options.export_audio:
                     audio = _session_audio(runner, recording, session, folder)
                     written.append(audio)
-                for language in event.languages:
-                    sentences = runner.translate(source_sentences, session, language)
-                    is_original = language == source_language
-                    track = SessionTrack(
-                        session=session,
-                        language=language,
-                        source_language=source_language,
-                        engine=_engine_label(sentences, is_original),
-                        sentences=sentences,
-                        cues=build_cues(sentences, options.profile, session.end_ms),
+                for track in session_tracks(runner, recording, session, per_session):
+                    paths = write_session_track(
+                        track, event, folder, note_low_confidence=options.note_low_confidence
                     )
-                    paths = write_session_track(track, event, folder)
                     written += paths
                     tracks.append(track)
                     entries.append(IndexEntry.from_written(track, paths, event_dir, audio=audio))
-                    recording_cues.setdefault((recording.file, language), []).extend(track.cues)
+                    recording_cues.setdefault((recording.file, track.language), []).extend(
+                        track.cues
+                    )
                     bar.update(1)
 
     recording_tracks: dict[str, dict[str, str]] = {}
@@ -372,8 +377,6 @@ def run_event(
         recording_tracks.setdefault(file.name, {})[language] = path.name
         written.append(path)
     # chapters: one cue per agenda session, in recording time; the index lists them
-    from pipeline.writers import chapters_filename, write_chapters
-
     for recording in event.recordings:
         if any(s.recording == recording.file for s in event.sessions):
             path = event_dir / chapters_filename(recording.file)
@@ -387,6 +390,42 @@ def run_event(
         cache_hits=runner.cache.hits,
         cache_misses=runner.cache.misses,
     )
+
+
+def session_tracks(
+    runner: _Runner,
+    recording: Recording,
+    session: Session,
+    per_session: dict[int, tuple[Segment, ...]],
+) -> list[SessionTrack]:
+    """Every language version of one session, with the organiser's corrections."""
+    corrected = load_corrections(runner.event, session)
+    source_sentences = build_sentences(per_session[session.index])
+    source_language = _source_language(source_sentences, session, recording)
+    if source_language in corrected:
+        source_sentences = apply_to_sentences(
+            source_sentences, corrected[source_language], source_language
+        )
+    tracks = []
+    for language in runner.event.languages:
+        sentences = runner.translate(source_sentences, session, language)
+        if language in corrected and language != source_language:
+            sentences = apply_to_sentences(sentences, corrected[language], language)
+        cues = corrected.get(language) or build_cues(
+            sentences, runner.options.profile, session.end_ms
+        )
+        is_original = language == source_language
+        tracks.append(
+            SessionTrack(
+                session=session,
+                language=language,
+                source_language=source_language,
+                engine=_engine_label(sentences, is_original),
+                sentences=sentences,
+                cues=cues,
+            )
+        )
+    return tracks
 
 
 def _source_language(sentences: Sequence[Sentence], session: Session, recording: Recording) -> str:

@@ -25,7 +25,7 @@ from pipeline.types import Segment, Word
 log = logging.getLogger(__name__)
 # Part of every transcription cache key: bump when decoding or the guards change what
 # they produce, so cached results from older code are not reused.
-STAGE_VERSION = 2
+STAGE_VERSION = 3
 
 
 @dataclass(frozen=True)
