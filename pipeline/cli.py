@@ -17,13 +17,13 @@ EXIT_USER_ERROR = 2
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.cues import DEFAULT_PROFILE
+    from pipeline.profiles import get_profile
     from pipeline.run import RunOptions, run_event
 
     options = RunOptions(
         model=args.model,
         mt=args.mt,
-        profile=DEFAULT_PROFILE,
+        profile=get_profile(args.subtitle_profile),
         export_audio=not args.no_audio,
         use_cache=not args.no_cache,
         show_progress=False if args.quiet else None,
@@ -35,6 +35,39 @@ def _cmd_run(args: argparse.Namespace) -> int:
         f"written to {result.event_dir}/ (open {result.event_dir / 'index.html'})"
     )
     return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from pipeline.check import check_file
+    from pipeline.profiles import get_profile
+
+    profile = get_profile(args.subtitle_profile)
+    unreadable = broken = 0
+    for file in args.files:
+        try:
+            report = check_file(Path(file), profile, language=args.language)
+        except PipelineError as exc:
+            print(f"webconf: error: {exc}", file=sys.stderr)
+            unreadable += 1
+            continue
+        print("\n".join(report.render()))
+        broken += not report.ok
+    if unreadable:
+        return EXIT_USER_ERROR
+    return 1 if broken else 0
+
+
+def _subtitle_profile_option(parser: argparse.ArgumentParser) -> None:
+    from pipeline.profiles import PROFILES
+
+    parser.add_argument(
+        "--subtitle-profile",
+        default="default",
+        choices=list(PROFILES),
+        metavar="NAME",
+        help=f"subtitle norms, one of: {', '.join(PROFILES)} (default: default; "
+        "README.md, 'Subtitle profiles', gives their numbers)",
+    )
 
 
 def _cmd_models_add(args: argparse.Namespace) -> int:
@@ -70,6 +103,7 @@ def _cmd_models_list(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from pipeline.models import DEFAULT_WHISPER_MODEL, WHISPER_MODELS
     from pipeline.translate import MT_MODES
+    from pipeline.types import LANGUAGES
 
     parser = argparse.ArgumentParser(
         prog="webconf",
@@ -108,8 +142,28 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="recompute every stage instead of resuming from the cache",
     )
+    _subtitle_profile_option(run)
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     run.set_defaults(func=_cmd_run)
+
+    check = sub.add_parser(
+        "check",
+        help="lint subtitle files (VTT, SRT) against a subtitle profile",
+        description="Check WebVTT/SubRip files against a subtitle profile: line length, "
+        "lines per cue, duration, reading speed and the gap between cues. Prints, per "
+        "file, the share of conforming cues and every violation with its time. Exit "
+        "status: 0 when every file conforms, 1 when a file breaks the profile, 2 when a "
+        "file cannot be read.",
+    )
+    check.add_argument("files", nargs="+", metavar="FILE", help=".vtt or .srt files")
+    _subtitle_profile_option(check)
+    check.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        help="language for the reading-speed limit (default: from the file's "
+        "'Language:' header or its name, e.g. fr.vtt; else the profile's default)",
+    )
+    check.set_defaults(func=_cmd_check)
 
     models = sub.add_parser(
         "models",
