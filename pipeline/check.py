@@ -30,6 +30,7 @@ class CheckReport:
     cues: int
     conforming: int
     violations: tuple[Violation, ...]
+    chapters: bool = False  # a chapters track: titles, not subtitles; not checked
 
     @property
     def ok(self) -> bool:
@@ -47,6 +48,8 @@ class CheckReport:
 
     def render(self) -> list[str]:
         """The lines `webconf check` prints for this file."""
+        if self.chapters:
+            return [f"{self.path}: chapters track ({self.cues} chapters), not checked"]
         speed = self.profile.cps_limit(self.language)
         language = self.language or "unknown language"
         head = (
@@ -55,6 +58,15 @@ class CheckReport:
             f"(profile {self.profile.name}, {language}, {speed:g} characters/s)"
         )
         return [head] + [f"  {clock(v.start_ms)} {v.describe()}" for v in self.violations]
+
+
+def is_chapters_track(path: Path) -> bool:
+    """Chapter titles span whole sessions; subtitle norms do not apply to them."""
+    if path.name.endswith(".chapters.vtt"):
+        return True
+    with path.open("rb") as fh:
+        head = fh.read(2048).decode("utf-8", "replace")
+    return "Chapters track" in head
 
 
 def check_cues(
@@ -85,6 +97,8 @@ def check_file(
     the profile's default.
     """
     subtitles = read_subtitles(path)
+    if is_chapters_track(Path(path)):
+        return CheckReport(subtitles.path, profile, None, len(subtitles.cues), 0, (), True)
     language = language or subtitles.language
     conforming, violations = check_cues(subtitles.cues, profile, language)
     return CheckReport(

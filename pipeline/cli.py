@@ -27,12 +27,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
         export_audio=not args.no_audio,
         use_cache=not args.no_cache,
         show_progress=False if args.quiet else None,
+        note_low_confidence=args.note_low_confidence,
     )
     result = run_event(args.manifest, args.out, options)
     sessions = len({t.session.index for t in result.tracks})
     print(
         f"{result.event.title}: {sessions} sessions x {len(result.event.languages)} languages "
         f"written to {result.event_dir}/ (open {result.event_dir / 'index.html'})"
+    )
+    return 0
+
+
+def _cmd_correct(args: argparse.Namespace) -> int:
+    from pipeline.corrections import find_session, save_correction
+    from pipeline.manifest import load_manifest
+
+    event = load_manifest(args.event)
+    session = find_session(event, args.session)
+    dest = save_correction(event, session, args.language, Path(args.file))
+    print(
+        f"saved {dest}: session {session.index} ({session.title}), {args.language}; "
+        f"the next `webconf run {args.event}` keeps these cues as written"
     )
     return 0
 
@@ -143,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="recompute every stage instead of resuming from the cache",
     )
     _subtitle_profile_option(run)
+    run.add_argument(
+        "--note-low-confidence",
+        action="store_true",
+        help="write a NOTE before each low-confidence cue in the VTT files",
+    )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     run.set_defaults(func=_cmd_run)
 
@@ -164,6 +184,22 @@ def build_parser() -> argparse.ArgumentParser:
         "'Language:' header or its name, e.g. fr.vtt; else the profile's default)",
     )
     check.set_defaults(func=_cmd_check)
+
+    correct = sub.add_parser(
+        "correct",
+        help="save a corrected VTT/SRT of one session and language",
+        description="Save a corrected subtitle file (VTT or SRT, timed from the session "
+        "start, as the pipeline writes them) under corrections/ beside the manifest. The "
+        "next `webconf run` keeps every corrected cue as written, marks it human-reviewed, "
+        "translates again only the sentences whose text changed, and never overwrites it.",
+    )
+    correct.add_argument("session", metavar="SESSION", help="session number (1, 2, ...) or slug")
+    correct.add_argument("language", metavar="LANG", choices=LANGUAGES, help="en, fr or es")
+    correct.add_argument("file", metavar="FILE", help="the corrected .vtt or .srt")
+    correct.add_argument(
+        "--event", required=True, metavar="EVENT.toml", help="the event's manifest"
+    )
+    correct.set_defaults(func=_cmd_correct)
 
     models = sub.add_parser(
         "models",

@@ -274,3 +274,18 @@ def test_a_full_recording_track_keeps_the_gap_between_sessions(tmp_path):
     )
     report = check_file(path)
     assert report.ok, report.render()
+
+
+def test_a_chapters_track_is_recognised_and_not_held_to_subtitle_norms(tmp_path):
+    from pipeline.check import check_file
+
+    path = tmp_path / "talk.chapters.vtt"
+    path.write_text(
+        "WEBVTT\n\nNOTE\nChapters track for talk.mp4: one cue per agenda session.\n\n"
+        "01-opening\n00:00:00.000 --> 00:21:30.000\nOpening: a title far longer than "
+        "forty-two characters\n",
+        encoding="utf-8",
+    )
+    report = check_file(path)
+    assert report.chapters and report.ok
+    assert "not checked" in report.render()[0]

@@ -152,7 +152,16 @@ def test_models_list_names_the_models_folder_and_what_is_missing(tmp_path):
     assert "whisper base: not installed" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["webconf run", "webconf models add", "webconf models list"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "webconf run",
+        "webconf check",
+        "webconf correct",
+        "webconf models add",
+        "webconf models list",
+    ],
+)
 def test_every_subcommand_is_documented_in_the_readme(command):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert command in readme, f"README.md does not mention `{command}`"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,8 +24,6 @@ FAST = RunOptions(model="tiny.en", show_progress=False, export_audio=False)
 @pytest.fixture
 def event(tmp_path) -> Path:
     clip = tmp_path / "talk.wav"
-    import subprocess
-
     subprocess.run(
         [
             "ffmpeg",
@@ -142,3 +142,38 @@ def test_an_invalid_correction_file_is_one_clear_error(tmp_path):
     bad.write_text("not a subtitle file\n", encoding="utf-8")
     with pytest.raises(SubtitleError, match="not a valid subtitle file"):
         read_cues(bad, "en")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_webconf_correct_saves_the_file_where_the_next_run_reads_it(event, tmp_path):
+    fixed = tmp_path / "fixed.srt"
+    fixed.write_text("1\n00:00:01,000 --> 00:00:03,000\nAu nord : Sintra.\n", encoding="utf-8")
+    done = run_cli("correct", "1", "fr", str(fixed), "--event", str(event))
+    assert done.returncode == 0, done.stderr
+    saved = event.parent / "corrections" / "01-sintra" / "fr.srt"
+    assert saved.read_text("utf-8") == fixed.read_text("utf-8")
+    assert str(saved) in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("session", "content", "message"),
+    [
+        ("7", "1\n00:00:01,000 --> 00:00:03,000\nHi\n", "no session '7'"),
+        ("1", "this is not a subtitle file", "not a valid"),
+    ],
+)
+def test_webconf_correct_rejects_bad_input_with_one_line(
+    event, tmp_path, session, content, message
+):
+    bad = tmp_path / "bad.srt"
+    bad.write_text(content, encoding="utf-8")
+    done = run_cli("correct", session, "fr", str(bad), "--event", str(event))
+    assert done.returncode == 2
+    assert done.stderr.startswith("webconf: error:") and message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (event.parent / "corrections").exists()

@@ -231,3 +231,13 @@ def test_missing_models_are_a_clear_error_naming_the_make_target(tmp_path, monke
     monkeypatch.setenv("WEBCONF_MODELS_DIR", str(tmp_path / "empty"))
     with pytest.raises(ModelMissingError, match="make models"):
         run_event(MANIFEST, tmp_path / "out", RunOptions(show_progress=False))
+
+
+def test_every_subtitle_file_written_passes_the_profile_check(result):
+    from pipeline.check import check_file
+
+    files = [p for p in result.event_dir.rglob("*") if p.suffix in (".vtt", ".srt")]
+    assert len(files) >= 3 * 3 * 2 + 3
+    for path in files:
+        report = check_file(path)
+        assert report.chapters or report.ok, report.render()
