@@ -15,22 +15,17 @@ session's position in the agenda), or runs `webconf correct`. On the next run:
 
 from __future__ import annotations
 
-import html
-import re
 import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import srt
-import webvtt
-
 from pipeline.errors import SubtitleError
+from pipeline.subtitles import read_subtitles
 from pipeline.types import Cue, Event, Sentence, Session
 
 CORRECTIONS_DIR = "corrections"
-_TAG = re.compile(r"<[^>]+>")
 
 
 def corrections_dir(event: Event) -> Path:
@@ -51,54 +46,13 @@ def session_folder(root: Path, session: Session) -> Path | None:
     return found[0] if found else None
 
 
-def _seconds_ms(value: float) -> int:
-    return round(value * 1000)
-
-
-def _lines(raw: str) -> list[str]:
-    """Cue text as a person reads it: tags removed, entities decoded, no blank lines."""
-    text = html.unescape(_TAG.sub("", raw))
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 def read_cues(path: Path, language: str) -> list[Cue]:
-    """Cues of a VTT or SRT file, in the file's own (session) time."""
-    try:
-        if path.suffix.lower() == ".srt":
-            items = [
-                (
-                    _seconds_ms(s.start.total_seconds()),
-                    _seconds_ms(s.end.total_seconds()),
-                    _lines(s.content),
-                )
-                for s in srt.parse(path.read_text(encoding="utf-8-sig"))
-            ]
-        else:
-            items = [
-                (_clock(c.start), _clock(c.end), _lines(c.raw_text))
-                for c in webvtt.read(str(path)).captions
-            ]
-    except (
-        srt.SRTParseError,
-        webvtt.errors.MalformedFileError,
-        webvtt.errors.MalformedCaptionError,
-        ValueError,
-        UnicodeDecodeError,
-    ) as exc:
-        raise SubtitleError(f"{path}: not a valid subtitle file ({exc})") from None
+    """Cues of a corrected VTT or SRT file, in the file's own (session) time."""
     return [
-        Cue(start_ms=a, end_ms=b, lines=tuple(lines), language=language, reviewed=True)
-        for a, b, lines in items
-        if lines and b > a
+        Cue(start_ms=c.start_ms, end_ms=c.end_ms, lines=c.lines, language=language, reviewed=True)
+        for c in read_subtitles(path).cues
+        if c.lines and c.end_ms > c.start_ms
     ]
-
-
-def _clock(stamp: str) -> int:
-    parts = stamp.split(":")
-    seconds = float(parts[-1])
-    minutes = int(parts[-2]) if len(parts) > 1 else 0
-    hours = int(parts[-3]) if len(parts) > 2 else 0
-    return round(((hours * 60 + minutes) * 60 + seconds) * 1000)
 
 
 def load_corrections(event: Event, session: Session) -> dict[str, tuple[Cue, ...]]:

@@ -175,14 +175,32 @@ class _Runner:
                     lambda ms: bar.update(ms / 1000),
                     regions,
                 )
-                foreign = [c for c in chunks if c.language != "en"]
-                if self.options.mt == "whisper" and foreign and "en" in self.event.languages:
-                    self.whisper_english[session.index] = build_sentences(
-                        self.decode_session(
-                            source, session, foreign, main, samples, "translate", None, regions
-                        )
+                if self.options.mt == "whisper" and "en" in self.event.languages:
+                    self.whisper_english[session.index] = self.speech_translation(
+                        source, session, chunks, samples, regions
                     )
         return split_segments(segments, sessions)
+
+    def speech_translation(
+        self,
+        source: dict,
+        session: Session,
+        chunks: Sequence[Chunk],
+        samples: Callable[[], np.ndarray],
+        regions: Sequence[tuple[int, int]],
+    ) -> tuple[Sentence, ...]:
+        """English written by Whisper from the session's non-English speech (--mt whisper)."""
+        english: list[Sentence] = []
+        for lang in sorted({c.language or "" for c in chunks} - {"en", ""}):
+            part = [c for c in chunks if c.language == lang]
+            segments = self.decode_session(
+                source, session, part, lang, samples, "translate", None, regions
+            )
+            english += [
+                replace(s, source_language=lang, engine="whisper (speech translation)")
+                for s in build_sentences(segments)
+            ]
+        return tuple(english)
 
     def region_languages(
         self,
@@ -261,17 +279,9 @@ class _Runner:
             and target == "en"
             and session.index in self.whisper_english
         ):
-            return tuple(
-                Sentence(
-                    start_ms=s.start_ms,
-                    end_ms=s.end_ms,
-                    text=s.text,
-                    language="en",
-                    source_language=sentences[0].language,
-                    engine="whisper (speech translation)",
-                )
-                for s in self.whisper_english[session.index]
-            )
+            spoken = [s for s in sentences if s.language == "en"]
+            english = [*spoken, *self.whisper_english[session.index]]
+            return tuple(sorted(english, key=lambda s: s.start_ms))
         out: list[Sentence] = []
         for source in sorted(sources):
             group = tuple(s for s in sentences if s.language == source)

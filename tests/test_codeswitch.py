@@ -19,9 +19,10 @@ def panel(tmp_path_factory):
         f'[event]\ntitle = "Panel"\n\n[[recording]]\nfile = "{folder / "panel.wav"}"\n',
         encoding="utf-8",
     )
-    return placed, run_event(
+    result = run_event(
         manifest, folder / "out", RunOptions(show_progress=False, export_audio=False)
     )
+    return placed, result, manifest
 
 
 def spoken_words(result, clip):
@@ -37,14 +38,14 @@ def spoken_words(result, clip):
 
 
 def test_each_stretch_is_tagged_with_the_language_spoken(panel):
-    placed, result = panel
+    placed, result, _ = panel
     tagged = [tag == clip.language for clip in placed for _, tag in spoken_words(result, clip)]
     assert len(tagged) > 100
     assert sum(tagged) / len(tagged) >= 0.95
 
 
 def test_each_stretch_is_transcribed_in_its_own_language(panel):
-    placed, result = panel
+    placed, result, _ = panel
     for lang, limit in (("en", 0.2), ("fr", 0.45), ("es", 0.2)):
         clips = [c for c in placed if c.language == lang]
         hyps = ["".join(w.text for w, _ in spoken_words(result, c)) for c in clips]
@@ -52,9 +53,27 @@ def test_each_stretch_is_transcribed_in_its_own_language(panel):
 
 
 def test_every_language_track_holds_originals_and_translations_of_the_rest(panel):
-    _, result = panel
+    _, result, _ = panel
     for track in result.tracks:
         kinds = {s.source_language == track.language for s in track.sentences}
         assert kinds == {True, False}, track.language
         translated = [s for s in track.sentences if s.source_language != track.language]
         assert all("apertium" in s.engine for s in translated)
+
+
+def test_whisper_speech_translation_keeps_the_english_that_was_spoken(panel):
+    placed, first, manifest = panel
+    result = run_event(
+        manifest,
+        first.event_dir.parent,
+        RunOptions(mt="whisper", show_progress=False, export_audio=False),
+    )
+    english = next(t for t in result.tracks if t.language == "en")
+    spoken = [s for s in english.sentences if s.source_language == "en"]
+    by_whisper = [s for s in english.sentences if s.source_language in ("fr", "es")]
+    assert {s.engine for s in by_whisper} == {"whisper (speech translation)"}
+    for clip in placed:
+        middle = (clip.start_ms + clip.end_ms) // 2
+        covering = [s for s in english.sentences if s.start_ms - 1500 <= middle <= s.end_ms + 1500]
+        assert covering, f"no English for the {clip.language} clip at {clip.start_ms} ms"
+    assert len(spoken) >= 3 and len(by_whisper) >= 4
