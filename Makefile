@@ -21,6 +21,7 @@ run: setup models
 	$(BIN)/webconf run $(EVENT) --out $(OUT)
 
 test: setup models
+	@bash tools/setup_system.sh --browser
 	$(BIN)/ruff check pipeline tests tools
 	$(BIN)/pytest -q
 

@@ -201,6 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     correct.set_defaults(func=_cmd_correct)
 
+    # Archive, replay and media commands live beside the code they drive.
+    from pipeline import cli_archive, cli_mux, cli_web
+
+    for module in (cli_archive, cli_web, cli_mux):
+        module.register(sub)
+
     models = sub.add_parser(
         "models",
         help="list or add models",

@@ -10,9 +10,13 @@ command -v apertium >/dev/null 2>&1 || need+=(apertium)
 modes="$(apertium -l 2>/dev/null || true)"
 grep -q 'eng-spa' <<<"$modes" || need+=(apertium-eng-spa)
 grep -q 'fr-es' <<<"$modes" || need+=(apertium-fr-es)
+# --browser: Debian's Chromium for the browser tests (make test)
+if [ "${1:-}" = "--browser" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system packages: ffmpeg and apertium (eng-spa, fr-es) present"
+  echo "system packages: ffmpeg and apertium (eng-spa, fr-es)${1:+ and chromium} present"
   exit 0
 fi
 
@@ -24,6 +28,6 @@ fi
 echo "installing from Debian: ${need[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-  ffmpeg apertium apertium-eng-spa apertium-fr-es >/dev/null
+  "${need[@]}" >/dev/null
 apertium -l | grep -q eng-spa && apertium -l | grep -q fr-es
 echo "system packages installed"

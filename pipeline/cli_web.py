@@ -1,0 +1,9 @@
+"""Command-line registration of `webconf serve` and `webconf site`."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add this module's subcommands to the `webconf` parser."""
