@@ -8,7 +8,9 @@ The Whisper model is loaded once, and only if some stage actually needs it.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -53,6 +55,7 @@ from pipeline.writers import (
     write_recording_track,
     write_session_track,
 )
+from pipeline.writers.index import MEDIA_DIR
 
 log = logging.getLogger(__name__)
 
@@ -386,6 +389,8 @@ def run_event(
         )
         recording_tracks.setdefault(file.name, {})[language] = path.name
         written.append(path)
+    for recording in event.recordings:
+        written.append(publish_recording(recording.file, event_dir / MEDIA_DIR))
     # chapters: one cue per agenda session, in recording time; the index lists them
     for recording in event.recordings:
         if any(s.recording == recording.file for s in event.sessions):
@@ -436,6 +441,25 @@ def session_tracks(
             )
         )
     return tracks
+
+
+def publish_recording(source: Path, folder: Path) -> Path:
+    """The recording beside the outputs (hard link when possible, else a copy), so that
+    replay pages and a static site can play it: nothing outside outputs/ is served."""
+    dest = folder / source.name
+    stat = source.stat()
+    if dest.is_file() and dest.stat().st_size == stat.st_size:
+        if dest.samefile(source) or dest.stat().st_mtime >= stat.st_mtime:
+            return dest
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{source.name}.tmp"
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copy2(source, tmp)
+    tmp.replace(dest)
+    return dest
 
 
 def _source_language(sentences: Sequence[Sentence], session: Session, recording: Recording) -> str:

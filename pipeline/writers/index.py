@@ -33,6 +33,7 @@ RecordingTracks = Mapping[str, Mapping[str, str | PurePath]]
 
 Chapters = Mapping[str, str | PurePath]
 """Recording file name -> its chapters VTT (relative to out_dir)."""
+MEDIA_DIR = "media"  # out_dir/media/<recording file name>: the recording, for replay pages
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,8 @@ def index_dict(
     ]
     recordings = {
         name: {
+            # the recording itself, published beside the outputs for replay pages
+            "media": f"{MEDIA_DIR}/{name}" if (out_dir / MEDIA_DIR / name).is_file() else None,
             "chapters": _chapters_file(chapters, name, out_dir),
             "tracks": {
                 lang: relative(path, out_dir)
