@@ -53,7 +53,9 @@ recording = "{SHARED / "fleurs-en-004.ogg"}"
 """,
     )
     result = run_event(manifest, tmp_path / "out", FAST)
-    folders = sorted(p.name for p in result.event_dir.iterdir() if p.is_dir() and p.name[0] != ".")
+    folders = sorted(
+        p.name for p in result.event_dir.iterdir() if p.is_dir() and p.name[0].isdigit()
+    )
     assert folders == ["01-cabbage", "02-dinosaurs"]
     cabbage = (result.event_dir / "01-cabbage" / "en.txt").read_text("utf-8").lower()
     dinosaurs = (result.event_dir / "02-dinosaurs" / "en.txt").read_text("utf-8").lower()
@@ -61,6 +63,8 @@ recording = "{SHARED / "fleurs-en-004.ogg"}"
     assert "dinosaur" in dinosaurs and "cabbage" not in dinosaurs
     for stem in ("fleurs-en-003", "fleurs-en-004"):
         assert webvtt.read(str(result.event_dir / f"{stem}.en.vtt")).captions
+    for stem in ("fleurs-en-003", "fleurs-en-004"):  # published for the replay pages
+        assert (result.event_dir / "media" / f"{stem}.ogg").is_file()
     index = json.loads((result.event_dir / "index.json").read_text("utf-8"))
     assert [s["title"] for s in index["sessions"]] == ["Cabbage", "Dinosaurs"]
 

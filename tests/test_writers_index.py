@@ -185,6 +185,7 @@ def test_index_json_lists_recordings_with_their_tracks_and_chapters(tmp_path):
     doc = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
     assert doc["recordings"] == {
         "day1.mkv": {
+            "media": None,
             "chapters": "day1.chapters.vtt",
             "tracks": {"en": "day1.en.vtt", "fr": "day1.fr.vtt"},
         }
@@ -209,7 +210,11 @@ def test_chapters_can_be_given_explicitly_and_are_linked_in_html(tmp_path):
     table.feed((tmp_path / "index.html").read_text(encoding="utf-8"))
     assert "day1.chapters.vtt" in table.hrefs
     doc = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
-    assert doc["recordings"]["day1.mkv"] == {"chapters": "day1.chapters.vtt", "tracks": {}}
+    assert doc["recordings"]["day1.mkv"] == {
+        "media": None,
+        "chapters": "day1.chapters.vtt",
+        "tracks": {},
+    }
 
 
 def test_index_tells_original_share_and_provenance_per_language(tmp_path):
