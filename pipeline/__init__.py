@@ -10,6 +10,7 @@ from pipeline.errors import (
     MediaError,
     ModelMissingError,
     PipelineError,
+    SearchError,
     SubtitleError,
     TranslationError,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "PipelineError",
     "RunOptions",
     "RunResult",
+    "SearchError",
     "SubtitleError",
     "TranslationError",
     "load_manifest",

@@ -5,7 +5,9 @@ PipelineError
  ├── MediaError         a recording cannot be read or has no usable audio
  ├── ModelMissingError  a model is not installed (message names the make target)
  ├── TranslationError   a translation engine failed or is missing for a direction
- └── SubtitleError      a subtitle file cannot be read
+ ├── SubtitleError      a subtitle file cannot be read
+ └── SearchError        the search archive cannot be built, read or queried (bad query,
+                        missing archive, unreadable outputs); the message names the file
 
 The CLI catches PipelineError once, prints its message on one line and exits 2.
 """
@@ -34,4 +36,8 @@ class TranslationError(PipelineError):
 
 
 class SubtitleError(PipelineError):
+    pass
+
+
+class SearchError(PipelineError):
     pass

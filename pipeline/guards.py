@@ -28,10 +28,22 @@ WORD_TOLERANCE_MS = 1500
 
 _NON_SPEECH = re.compile(r"^[\s\W_♪♫🎵]*$|^\s*[\[(][^\])]*[\])]\s*$")
 _STOCK_PHRASES = [
-    "thank you for watching", "thanks for watching", "please subscribe", "subtitles by",
-    "subtitled by", "transcribed by", "amara.org", "like and subscribe",
-    "sous-titrage", "sous-titres réalisés", "merci d'avoir regardé", "abonnez-vous",
-    "subtítulos realizados", "subtitulado por", "gracias por ver", "suscríbete",
+    "thank you for watching",
+    "thanks for watching",
+    "please subscribe",
+    "subtitles by",
+    "subtitled by",
+    "transcribed by",
+    "amara.org",
+    "like and subscribe",
+    "sous-titrage",
+    "sous-titres réalisés",
+    "merci d'avoir regardé",
+    "abonnez-vous",
+    "subtítulos realizados",
+    "subtitulado por",
+    "gracias por ver",
+    "suscríbete",
 ]
 
 
@@ -95,16 +107,18 @@ def with_words(segment: Segment, words: tuple[Word, ...]) -> Segment | None:
     if words == segment.words:
         return segment
     text = re.sub(r"\s+", " ", "".join(w.text for w in words)).strip()
-    return replace(segment, start_ms=words[0].start_ms, end_ms=words[-1].end_ms, text=text,
-                   words=words)
+    return replace(
+        segment, start_ms=words[0].start_ms, end_ms=words[-1].end_ms, text=text, words=words
+    )
 
 
 def _norm(word: Word) -> str:
     return re.sub(r"[^\w']", "", word.text.lower())
 
 
-def collapse_repeats(words: Sequence[Word], max_n: int = 15, min_repeats: int = 3
-                     ) -> tuple[Word, ...]:
+def collapse_repeats(
+    words: Sequence[Word], max_n: int = 15, min_repeats: int = 3
+) -> tuple[Word, ...]:
     """Keep one copy of an n-gram repeated `min_repeats` times or more in a row
     (single words: four times, so "very, very" stays)."""
     out = list(words)
@@ -112,15 +126,15 @@ def collapse_repeats(words: Sequence[Word], max_n: int = 15, min_repeats: int = 
     while i < len(out):
         collapsed = False
         for n in range(1, max_n + 1):
-            gram = [_norm(w) for w in out[i:i + n]]
+            gram = [_norm(w) for w in out[i : i + n]]
             if len(gram) < n or not any(gram):
                 break
             reps = 1
-            while [_norm(w) for w in out[i + reps * n:i + (reps + 1) * n]] == gram:
+            while [_norm(w) for w in out[i + reps * n : i + (reps + 1) * n]] == gram:
                 reps += 1
             needed = min_repeats + 1 if n == 1 else min_repeats
             if reps >= needed:
-                del out[i + n:i + reps * n]
+                del out[i + n : i + reps * n]
                 collapsed = True
                 break
         if not collapsed:

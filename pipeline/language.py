@@ -54,9 +54,7 @@ def assign_languages(
 ) -> list[str]:
     """One language per region: its own when confident, else that of the confident
     neighbour across the shorter pause (the previous one on a tie), else `fallback`."""
-    own = [
-        max(p, key=p.get) if p and max(p.values()) >= MIN_CONFIDENCE else None for p in probs
-    ]
+    own = [max(p, key=p.get) if p and max(p.values()) >= MIN_CONFIDENCE else None for p in probs]
     out: list[str] = []
     for i, lang in enumerate(own):
         if lang is None:
@@ -64,8 +62,9 @@ def assign_languages(
             after = next((own[j] for j in range(i + 1, len(own)) if own[j]), None)
             gap_before = regions[i][0] - regions[i - 1][1] if i else None
             gap_after = regions[i + 1][0] - regions[i][1] if i + 1 < len(own) else None
-            if before and (after is None or gap_before is None or gap_after is None
-                           or gap_before <= gap_after):
+            if before and (
+                after is None or gap_before is None or gap_after is None or gap_before <= gap_after
+            ):
                 lang = before
             else:
                 lang = after or before or fallback

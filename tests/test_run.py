@@ -10,6 +10,7 @@ import pytest
 import webvtt
 from wer import wer
 
+import pipeline.context as context_module
 import pipeline.run as run_module
 from pipeline import RunOptions, run_event
 
@@ -125,8 +126,8 @@ file = "{SHARED / "fleurs-en-001.ogg"}"
 
     monkeypatch.setattr(run_module, "write_session_track", real_write)
     loads = []
-    real_load = run_module.load_model
-    monkeypatch.setattr(run_module, "load_model", lambda *a: loads.append(a) or real_load(*a))
+    real_load = context_module.load_model
+    monkeypatch.setattr(context_module, "load_model", lambda *a: loads.append(a) or real_load(*a))
     result = run_event(manifest, tmp_path / "out", FAST)
     assert loads == []  # transcription came from the cache: the model was not even loaded
     assert result.cache_misses == 0 and result.cache_hits >= 2

@@ -1,0 +1,197 @@
+"""`search`: ranked passages for a user's query, each with all its language versions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+from pipeline.archive.query import to_fts
+from pipeline.archive.store import open_for_reading
+from pipeline.errors import SearchError
+from pipeline.writers.timing import seconds_fragment
+
+MAX_LIMIT = 1000
+MARK_START, MARK_END = "\x02", "\x03"  # around each match in Hit.snippet
+SNIPPET_TOKENS = 40
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One passage (a sentence of a session) that matches, in the version that matched.
+
+    `translations` holds the same passage in every other language of the archive than
+    `language` (the original's language included when the match is a translation).
+    `rank`: higher is better (the negated FTS5 bm25 score); hits come best first.
+    """
+
+    event_slug: str  # the event's folder under OUTPUTS_DIR
+    event_title: str
+    event_date: str  # YYYY-MM-DD, or "" when the event has no date
+    session_index: int
+    session_slug: str
+    session_title: str
+    speakers: tuple[str, ...]
+    language: str  # language of the matching version
+    is_original: bool  # spoken (True) or machine-translated (False)
+    text: str  # the matching passage, plain text
+    snippet: str  # plain text, each match wrapped in MARK_START ... MARK_END
+    start_ms: int  # session time
+    end_ms: int
+    recording: str  # the recording's file name
+    recording_start_ms: int
+    recording_end_ms: int
+    original_language: str
+    original_text: str
+    translations: Mapping[str, str] = field(hash=False)
+    rank: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: lists for tuples, a plain dict for translations."""
+        data = asdict(self)
+        data["speakers"] = list(self.speakers)
+        data["translations"] = dict(self.translations)
+        return data
+
+
+def replay_link(outputs_dir: Path | str, hit: Hit) -> str:
+    """The static replay page of the hit's session, at the passage's recording time."""
+    page = PurePath(outputs_dir) / hit.event_slug / hit.session_slug / "replay.html"
+    return f"{page.as_posix()}#t={format_seconds(hit.recording_start_ms)}"
+
+
+def format_seconds(ms: int) -> str:
+    """Milliseconds as seconds for a media fragment: 12488 -> 12.488, 120000 -> 120."""
+    return seconds_fragment(ms)  # as the replay pages write their times
+
+
+_SEARCH = f"""
+WITH matches AS (
+    SELECT p.id AS id, p.passage_key AS passage_key, p.is_original AS is_original,
+           bm25(passages_fts) AS score,
+           snippet(passages_fts, 0, char(2), char(3), '…', {SNIPPET_TOKENS}) AS snippet
+    FROM passages_fts JOIN passages AS p ON p.id = passages_fts.rowid
+    WHERE passages_fts MATCH :expr
+      AND (:language IS NULL OR p.language = :language)
+      AND (:event IS NULL OR p.event = :event)
+), best AS (
+    SELECT *,
+           row_number() OVER (
+               PARTITION BY passage_key ORDER BY is_original DESC, score, id) AS n,
+           min(score) OVER (PARTITION BY passage_key) AS passage_score
+    FROM matches
+)
+SELECT best.passage_score AS score, best.snippet, p.passage_key, p.language, p.is_original, p.text,
+       p.source_language, p.source_text, p.start_ms, p.end_ms,
+       p.recording_start_ms, p.recording_end_ms,
+       s.idx, s.slug AS session_slug, s.title AS session_title, s.speakers, s.recording,
+       e.slug AS event_slug, e.title AS event_title, e.date AS event_date
+FROM best
+JOIN passages AS p ON p.id = best.id
+JOIN sessions AS s ON s.id = p.session_id
+JOIN events AS e ON e.slug = p.event
+WHERE best.n = 1
+ORDER BY best.passage_score, e.date DESC, e.slug, s.idx, p.recording_start_ms, p.language
+LIMIT :limit
+"""
+
+
+def _check_event(conn: sqlite3.Connection, event: str) -> str:
+    slug = PurePath(event).name if "/" in event else event  # outputs/<event>/ works too
+    if conn.execute("SELECT 1 FROM events WHERE slug = ?", (slug,)).fetchone():
+        return slug
+    slugs = [r[0] for r in conn.execute("SELECT slug FROM events ORDER BY slug LIMIT 6")]
+    known = ", ".join(slugs[:5]) + (", ..." if len(slugs) > 5 else "") if slugs else "none"
+    raise SearchError(f"no event '{event}' in the archive (events: {known})")
+
+
+def _versions(conn: sqlite3.Connection, keys: list[str]) -> dict[str, list[sqlite3.Row]]:
+    marks = ", ".join("?" * len(keys))
+    rows = conn.execute(
+        "SELECT passage_key, language, is_original, text FROM passages"
+        f" WHERE passage_key IN ({marks}) ORDER BY recording_start_ms, id",
+        keys,
+    ).fetchall()
+    table: dict[str, list[sqlite3.Row]] = {}
+    for row in rows:
+        table.setdefault(row["passage_key"], []).append(row)
+    return table
+
+
+def _hit(row: sqlite3.Row, versions: list[sqlite3.Row]) -> Hit:
+    language = row["language"]
+    by_language: dict[str, list[str]] = {}
+    originals: dict[str, list[str]] = {}
+    for version in versions:
+        by_language.setdefault(version["language"], []).append(version["text"])
+        if version["is_original"]:
+            originals.setdefault(version["language"], []).append(version["text"])
+    if row["is_original"]:
+        original_language, original_text = language, row["text"]
+    elif originals:
+        original_language = next(iter(originals))
+        original_text = " ".join(originals[original_language])
+    else:  # the spoken version is not in the archive: the translation's own source
+        original_language, original_text = row["source_language"], row["source_text"]
+    return Hit(
+        event_slug=row["event_slug"],
+        event_title=row["event_title"],
+        event_date=row["event_date"],
+        session_index=row["idx"],
+        session_slug=row["session_slug"],
+        session_title=row["session_title"],
+        speakers=tuple(json.loads(row["speakers"])),
+        language=language,
+        is_original=bool(row["is_original"]),
+        text=row["text"],
+        snippet=row["snippet"],
+        start_ms=row["start_ms"],
+        end_ms=row["end_ms"],
+        recording=row["recording"],
+        recording_start_ms=row["recording_start_ms"],
+        recording_end_ms=row["recording_end_ms"],
+        original_language=original_language,
+        original_text=original_text,
+        translations={
+            lang: " ".join(texts) for lang, texts in by_language.items() if lang != language
+        },
+        rank=-float(row["score"]),
+    )
+
+
+def search(
+    db_path: Path,
+    query: str,
+    *,
+    language: str | None = None,
+    event: str | None = None,
+    limit: int = 20,
+) -> list[Hit]:
+    """Passages matching query, best first, one hit per passage.
+
+    A passage matching in several languages is one hit: its spoken version when that
+    matches, else its best-matching translation; ranked by its best-matching version.
+
+    language: only match versions in this language (en, fr, es); event: only this
+    event (its folder name); None or "" = no filter. The query syntax is
+    pipeline.archive.query's; a query that cannot be read, a missing archive or an
+    unknown event raise SearchError.
+    """
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise SearchError(f"limit must be a whole number from 1 to {MAX_LIMIT}, not {limit!r}")
+    expr = to_fts(query)
+    language, event = language or None, event or None  # "" = no filter, as None
+    conn = open_for_reading(Path(db_path))
+    try:
+        slug = _check_event(conn, event) if event is not None else None
+        params = {"expr": expr, "language": language, "event": slug, "limit": limit}
+        rows = conn.execute(_SEARCH, params).fetchall()
+        versions = _versions(conn, [r["passage_key"] for r in rows]) if rows else {}
+    except sqlite3.Error as exc:
+        raise SearchError(f"search in {db_path} failed ({exc}); try simpler words") from None
+    finally:
+        conn.close()
+    return [_hit(row, versions.get(row["passage_key"], [])) for row in rows]
