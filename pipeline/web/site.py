@@ -1,0 +1,150 @@
+"""`webconf site`: the replay pages as static files, for any web server.
+
+Layout (inside OUTPUTS_DIR unless another destination is given):
+
+    replay.html                          every event and session
+    replay-assets/replay.{css,js}
+    <event>/replay.html                  the event's sessions
+    <event>/replay-assets/replay.{css,js}
+    <event>/<session>/replay.html        a session's replay; `#t=SECONDS` seeks
+
+Every link is relative, so the folder (or one event's folder) can be copied to any
+web server as it is. The pipeline's own `<event>/index.html` is left alone. Pages
+are the server's templates, without the search form, with the same script and a
+Content-Security-Policy in a meta tag. Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from pipeline.web import render
+from pipeline.web.data import (
+    Event,
+    WebError,
+    default_language,
+    load_events,
+    load_passages,
+    player_for,
+)
+from pipeline.writers import atomic_write
+
+SITE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self'; form-action 'self'; base-uri 'none'"
+)
+
+
+def export_site(outputs_dir: Path, dest: Path | None = None) -> list[Path]:
+    """Write the static replay site for every event in `outputs_dir`; return the files.
+
+    With `dest` (another folder) the pages go there, together with the files they
+    link to (recordings, tracks, transcripts: hard links where possible, else copies).
+    """
+    outputs_dir = Path(outputs_dir)
+    if not outputs_dir.is_dir():
+        raise WebError(f"{outputs_dir}: no such folder (write one with `webconf run` first)")
+    events = load_events(outputs_dir)
+    if not events:
+        raise WebError(f"{outputs_dir}: no event outputs (*/index.json); run `webconf run` first")
+    dest = Path(dest) if dest is not None else outputs_dir
+    env = render.site_environment()
+    written: list[Path] = []
+
+    def write(relpath: str, data: str | bytes) -> None:
+        path = dest / relpath
+        atomic_write(path, data)
+        written.append(path)
+
+    assets = {name: _asset(name) for name in render.ASSETS}
+    for name, data in assets.items():
+        write(f"{render.SITE_ASSETS}/{name}", data)
+    page = render.SITE_PAGE
+    write(
+        page,
+        env.get_template("events.html").render(
+            events=events, links=render.SiteLinks(page), csp_meta=SITE_CSP
+        ),
+    )
+    for event in events:
+        for name, data in assets.items():
+            write(f"{event.slug}/{render.SITE_ASSETS}/{name}", data)
+        event_page = f"{event.slug}/{page}"
+        write(
+            event_page,
+            env.get_template("events.html").render(
+                events=[event], links=render.SiteLinks(event_page, event), csp_meta=SITE_CSP
+            ),
+        )
+        for session in event.sessions:
+            session_page = render.site_replay_path(event, session)
+            write(
+                session_page,
+                env.get_template("replay.html").render(
+                    event=event,
+                    session=session,
+                    lang=default_language(event, session, None),
+                    player=player_for(event, session),
+                    passages={
+                        info.code: load_passages(event, session, info.code)
+                        for info in session.languages
+                    },
+                    siblings=[s for s in event.sessions if s.recording == session.recording],
+                    links=render.SiteLinks(session_page, event),
+                    csp_meta=SITE_CSP,
+                ),
+            )
+        if dest.resolve() != outputs_dir.resolve():
+            written.extend(_publish_linked_files(event, dest / event.slug))
+    return written
+
+
+def _asset(name: str) -> bytes:
+    return resources.files("pipeline.web").joinpath("static", name).read_bytes()
+
+
+def _linked_files(event: Event) -> set[str]:
+    """Every file of `event` the pages link to, relative to the event folder."""
+    files: set[str] = set()
+    for session in event.sessions:
+        player = player_for(event, session)
+        if player is not None:
+            files.update(source.path for source in player.sources)
+            files.update(track.path for track in player.tracks)
+            if player.chapters:
+                files.add(player.chapters)
+        for info in session.languages:
+            files.update(info.files[ext] for ext in ("vtt", "srt", "txt") if ext in info.files)
+    return files
+
+
+def _publish_linked_files(event: Event, dest: Path) -> list[Path]:
+    """Hard-link (else copy) the event's linked files into `dest`, atomically each."""
+    published = []
+    for relpath in sorted(_linked_files(event)):
+        source = event.folder / relpath
+        target = dest / relpath
+        with contextlib.suppress(OSError):
+            if os.path.samefile(source, target):
+                continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        try:
+            os.unlink(tmp)
+            try:
+                os.link(source, tmp)
+            except OSError:
+                shutil.copy2(source, tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        published.append(target)
+    return published

@@ -1,0 +1,370 @@
+"""Replay pages in a real browser: Playwright driving Debian's headless Chromium.
+
+The server runs in-process on an ephemeral loopback port over a copy of the sample
+event (plus a copy whose titles, passages and cues carry `<script>` markup). Each
+test saves a screenshot in the run's temporary folder and prints its path.
+Chromium is required: `make test` installs it; without it these tests fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import threading
+import urllib.parse
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from web_helpers import EVIL, EVIL_SLUG, add_evil_event, make_outputs, read_index, segments, tsec
+
+from pipeline.web.app import create_app, make_web_server
+from pipeline.web.site import export_site
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+TIMEOUT_MS = 20_000
+H264_AAC = 'video/mp4; codecs="avc1.42E01E, mp4a.40.2"'
+
+# Page-side probes, evaluated in the browser.
+TRACKS_JS = """() => [...document.getElementById('player').textTracks].map(t => ({
+    kind: t.kind, language: t.language, label: t.label, mode: t.mode}))"""
+SHOWN_CUE_JS = """() => {
+    const track = [...document.getElementById('player').textTracks]
+        .find(t => t.kind === 'subtitles' && t.mode === 'showing');
+    if (!track || !track.activeCues || !track.activeCues.length) return null;
+    return {language: track.language, text: track.activeCues[0].text};
+}"""
+CURRENT_JS = """() => {
+    const li = document.querySelector('.transcript:not([hidden]) .passage.current');
+    return li && li.getAttribute('data-start');
+}"""
+
+
+# -- fixtures ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "outputs"
+    event_dir = make_outputs(out)
+    add_evil_event(out, event_dir)
+    return out
+
+
+@pytest.fixture(scope="module")
+def event_dir(outputs) -> Path:
+    return next(p for p in sorted(outputs.iterdir()) if p.name != EVIL_SLUG and p.is_dir())
+
+
+@pytest.fixture(scope="module")
+def base_url(outputs):
+    server = make_web_server(create_app(outputs), "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's chromium "
+            "(`make test` installs it; or `apt-get install chromium`)",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture
+def snap(request, screenshots):
+    """snap(page, label): a screenshot now, beside the one taken when the test ends."""
+
+    def take(page, label: str) -> Path:
+        shot = screenshots / f"{request.node.name}-{label}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        return shot
+
+    return take
+
+
+@pytest.fixture
+def page(browser, request, screenshots):
+    """A fresh page; fails the test on any dialog (alert) or script error, screenshots it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    dialogs: list[str] = []
+    errors: list[str] = []
+
+    def on_dialog(dialog):
+        dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None
+        ),
+    )
+    yield page
+    shot = screenshots / f"{request.node.name}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"screenshot: {shot}")
+    context.close()
+    assert not dialogs, f"a dialog opened: {dialogs}"
+    assert not errors, f"errors in the page: {errors}"
+
+
+def replay(base_url: str, event_dir: Path, session: dict, *, lang=None, t=None) -> str:
+    url = f"{base_url}/e/{event_dir.name}/{session['slug']}"
+    if lang:
+        url += f"?lang={lang}"
+    if t is not None:
+        url += f"#t={tsec(t)}"
+    return url
+
+
+def wait_for_metadata(page) -> None:
+    page.wait_for_function("() => document.getElementById('player').readyState >= 1")
+
+
+def wait_for_time(page, seconds: float, tolerance: float = 1.5) -> float:
+    page.wait_for_function(
+        "([t, tol]) => Math.abs(document.getElementById('player').currentTime - t) < tol",
+        arg=[seconds, tolerance],
+    )
+    return page.evaluate("document.getElementById('player').currentTime")
+
+
+def wait_for_current(page, seconds: float) -> None:
+    """Until the transcript highlights the passage starting at `seconds`."""
+    page.wait_for_function(f"want => ({CURRENT_JS})() === want", arg=tsec(seconds))
+
+
+def mute(page) -> None:
+    page.evaluate("document.getElementById('player').muted = true")
+
+
+# -- tests -------------------------------------------------------------------------------
+
+
+def test_the_recording_plays_in_this_chromium(page, base_url, event_dir):
+    """Codec check: Debian's chromium plays the H.264/AAC sample as published."""
+    session = read_index(event_dir)["sessions"][0]
+    page.goto(replay(base_url, event_dir, session))
+    support = page.evaluate(f"document.createElement('video').canPlayType('{H264_AAC}')")
+    print(f"canPlayType({H264_AAC}) = {support!r}")
+    assert support == "probably", "this chromium cannot play H.264/AAC: publish a WebM copy"
+    wait_for_metadata(page)
+    assert page.evaluate("document.getElementById('player').duration") > session["end"] - 1
+    mute(page)
+    page.evaluate("document.getElementById('player').play()")
+    page.wait_for_function("() => document.getElementById('player').currentTime > 1.0")
+    assert page.evaluate("document.getElementById('player').error") is None
+
+
+def test_replay_page_loads_and_lists_a_track_per_language(page, base_url, event_dir):
+    index = read_index(event_dir)
+    session = index["sessions"][1]
+    page.goto(replay(base_url, event_dir, session))
+    wait_for_metadata(page)
+    tracks = page.evaluate(TRACKS_JS)
+    subtitles = [t for t in tracks if t["kind"] == "subtitles"]
+    assert [t["language"] for t in subtitles] == index["event"]["languages"]
+    assert [t["label"] for t in subtitles] == ["English", "Français", "Español"]
+    assert {t["language"]: t["mode"] for t in subtitles} == {
+        lang: "showing" if lang == session["language"] else "disabled"
+        for lang in index["event"]["languages"]
+    }
+    assert [t["mode"] for t in tracks if t["kind"] == "chapters"] == ["hidden"]
+    # the replay starts at the session, not at the start of the recording
+    wait_for_time(page, session["start"], 0.5)
+    assert page.locator("h1").inner_text() == session["title"]
+    buttons = page.locator(".langs button")
+    assert buttons.all_inner_texts() == ["English", "Français", "Español"]
+    # the chapters track names the session playing
+    page.wait_for_function(
+        "slug => document.querySelector('.chapters li.playing')?.dataset.slug === slug",
+        arg=session["slug"],
+    )
+    assert not page.locator("#elsewhere").is_visible()
+    # past the session's end the page offers the session now playing
+    following = index["sessions"][2]
+    page.evaluate(f"document.getElementById('player').currentTime = {following['start'] + 1}")
+    page.wait_for_function("() => !document.getElementById('elsewhere').hidden")
+    link = page.locator("#elsewhere-link")
+    assert link.inner_text() == f"{following['index']}. {following['title']}"
+    assert link.get_attribute("href") == f"/e/{event_dir.name}/{following['slug']}"
+    assert page.evaluate(CURRENT_JS) is None  # no passage of this session is highlighted
+
+
+def test_switching_language_changes_the_shown_cue_and_the_transcript(page, base_url, event_dir):
+    index = read_index(event_dir)
+    session = index["sessions"][1]
+    spoken = session["language"]
+    seg = segments(event_dir, session["slug"], spoken)[1]
+    middle = (seg["recording_start"] + seg["recording_end"]) / 2
+    page.goto(replay(base_url, event_dir, session, t=middle))
+    wait_for_metadata(page)
+    wait_for_time(page, middle, 0.5)
+    page.wait_for_function(SHOWN_CUE_JS)
+    before = page.evaluate(SHOWN_CUE_JS)
+    assert before["language"] == spoken
+    assert before["text"].replace("\n", " ") in seg["text"]
+    assert page.evaluate(CURRENT_JS) == tsec(seg["recording_start"])
+
+    other = next(lang for lang in index["event"]["languages"] if lang != spoken)
+    page.click(f".langs button[data-lang={other}]")
+    page.wait_for_function(
+        f"lang => {{ const c = ({SHOWN_CUE_JS})(); return !!c && c.language === lang; }}",
+        arg=other,
+    )
+    after = page.evaluate(SHOWN_CUE_JS)
+    assert after["text"] != before["text"]
+    other_seg = segments(event_dir, session["slug"], other)[1]
+    assert after["text"].replace("\n", " ") in other_seg["text"]
+    assert page.locator(f"#transcript-{other}").is_visible()
+    assert not page.locator(f"#transcript-{spoken}").is_visible()
+    assert page.locator(f".langs button[data-lang={other}]").get_attribute("aria-pressed") == "true"
+    assert page.evaluate(CURRENT_JS) == tsec(other_seg["recording_start"])
+    assert f"lang={other}" in page.url  # a shared link keeps the language
+    assert page.evaluate("document.getElementById('player').currentTime") == pytest.approx(
+        middle, abs=0.5
+    )
+
+
+def test_clicking_a_transcript_line_seeks_the_player(page, base_url, event_dir):
+    session = read_index(event_dir)["sessions"][0]
+    segs = segments(event_dir, session["slug"], session["language"])
+    assert len(segs) >= 3
+    lines = page.locator(f"#transcript-{session['language']} li.passage")
+    page.goto(replay(base_url, event_dir, session))
+    wait_for_metadata(page)
+    mute(page)
+    lines.nth(1).locator(".text").click()
+    wait_for_time(page, segs[1]["recording_start"])
+    assert page.evaluate(CURRENT_JS) == tsec(segs[1]["recording_start"])
+    assert page.url.endswith(f"#t={tsec(segs[1]['recording_start'])}")
+    # clicking plays; the highlight follows playback (timeupdate) to the next passage
+    page.wait_for_function("() => !document.getElementById('player').paused")
+    page.evaluate(
+        f"document.getElementById('player').currentTime = {segs[2]['recording_start'] - 0.6}"
+    )
+    wait_for_current(page, segs[2]["recording_start"])
+    # the time stamp link seeks too, and so does a #t= typed into the address bar
+    lines.nth(0).locator(".stamp").click()
+    wait_for_time(page, segs[0]["recording_start"])
+    page.evaluate("document.getElementById('player').pause()")
+    page.evaluate(f"location.hash = '#t={tsec(segs[-1]['recording_start'])}'")
+    wait_for_time(page, segs[-1]["recording_start"], 0.5)
+    wait_for_current(page, segs[-1]["recording_start"])
+
+
+def test_a_search_result_opens_the_replay_at_its_time(page, base_url, event_dir, snap):
+    session = read_index(event_dir)["sessions"][2]
+    seg = segments(event_dir, session["slug"], session["language"])[1]
+    word = max(re.findall(r"\w{5,}", seg["text"]), key=len)
+    page.goto(f"{base_url}/search?" + urllib.parse.urlencode({"q": word, "event": event_dir.name}))
+    link = page.locator(f"a.hit[href*='#t={tsec(seg['recording_start'])}']").first
+    assert link.count() == 1, page.content()
+    assert word.lower() in page.locator("mark").first.inner_text().lower()
+    snap(page, "results")
+    link.click()
+    page.wait_for_url(re.compile(rf"/e/{re.escape(event_dir.name)}/{session['slug']}\?"))
+    wait_for_metadata(page)
+    wait_for_time(page, seg["recording_start"], 0.5)
+    wait_for_current(page, seg["recording_start"])
+    lang = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)["lang"][0]
+    assert page.locator(f".langs button[data-lang={lang}]").get_attribute("aria-pressed") == "true"
+
+
+def test_script_in_titles_cues_and_passages_is_shown_as_text(page, base_url, outputs, snap):
+    index = read_index(outputs / EVIL_SLUG)
+    session = index["sessions"][0]
+    first_cue = segments(outputs / EVIL_SLUG, session["slug"], "en")[0]["recording_start"]
+    page.goto(f"{base_url}/")
+    snap(page, "events")
+    assert f"Session {EVIL} title" in page.inner_text("main")
+    assert f"Evil event {EVIL}" in page.inner_text("main")
+
+    page.goto(f"{base_url}/e/{EVIL_SLUG}/{session['slug']}?lang=en#t={tsec(first_cue + 0.5)}")
+    wait_for_metadata(page)
+    assert page.inner_text("h1") == f"Session {EVIL} title"
+    assert f"Speaker {EVIL}" in page.inner_text(".speakers")
+    assert page.locator("#transcript-en li.passage .text").first.inner_text() == (
+        f"Passage {EVIL} zebrafish"
+    )
+    assert f"{session['index']}. Session {EVIL} title" in page.inner_text("nav.chapters")
+    # the cue (a WebVTT cue, rendered by the browser's own cue parser) holds it as text
+    page.wait_for_function(SHOWN_CUE_JS)
+    assert EVIL in page.evaluate(SHOWN_CUE_JS)["text"]
+    assert page.evaluate("document.scripts.length") == 1  # replay.js only
+    assert page.evaluate("typeof window.alert") == "function"
+    snap(page, "replay")
+
+    page.goto(f"{base_url}/search?q=zebrafish")
+    assert f"Passage {EVIL} zebrafish" in page.inner_text(".results")
+    assert page.locator(".results mark").inner_text() == "zebrafish"
+
+
+def test_the_static_site_works_from_a_plain_web_server(page, outputs, event_dir, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(event_dir, site / event_dir.name)
+    export_site(site)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        index = read_index(event_dir)
+        session = index["sessions"][1]
+        seg = segments(event_dir, session["slug"], session["language"])[2]
+        page.goto(f"{base}/replay.html")
+        page.click(f"a.replay-link[href$='{session['slug']}/replay.html']")
+        page.wait_for_url(f"**/{session['slug']}/replay.html")
+        page.goto(page.url + f"#t={tsec(seg['recording_start'])}")
+        page.reload()
+        wait_for_metadata(page)
+        tracks = page.evaluate(TRACKS_JS)
+        assert [t["language"] for t in tracks if t["kind"] == "subtitles"] == (
+            index["event"]["languages"]
+        )
+        wait_for_time(page, seg["recording_start"], 0.5)
+        wait_for_current(page, seg["recording_start"])
+        assert not page.locator("form.quicksearch").count()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
