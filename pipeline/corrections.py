@@ -161,6 +161,7 @@ def save_correction(event: Event, session: Session, language: str, source: Path)
         tmp_path = Path(tmp.name)
     try:
         shutil.copyfile(source, tmp_path)
+        tmp_path.chmod(0o644)  # NamedTemporaryFile makes 0600; people and web servers read it
         tmp_path.replace(dest)
     finally:
         tmp_path.unlink(missing_ok=True)

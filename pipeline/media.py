@@ -175,6 +175,7 @@ def export_session_audio(
         segment.export(
             str(tmp_path), format="ipod", codec="aac", bitrate="64k", tags=dict(tags or {})
         )
+        tmp_path.chmod(0o644)  # NamedTemporaryFile makes 0600; people and web servers read it
         tmp_path.replace(dest)
     finally:
         tmp_path.unlink(missing_ok=True)

@@ -144,6 +144,7 @@ def test_session_audio_is_an_m4a_of_the_session_span(tmp_path, run_ffmpeg):
     )  # fmt: skip
     dest = tmp_path / "out" / "01-talk" / "session.m4a"
     assert export_session_audio(Recording(source), 2500, 3700, dest) == dest
+    assert dest.stat().st_mode & 0o777 == 0o644  # readable by a web server, like every output
 
     info = probe(dest)
     assert [s.codec for s in info.audio_streams] == ["aac"]

@@ -107,9 +107,13 @@ def gray_frame(path: Path, seek: float | None = None) -> np.ndarray:
 
 
 def copy_sample(dest: Path) -> Path:
-    """The real sample output, without what mux does not read."""
+    """The real sample output (or, on a fresh clone before `make run`, the same event
+    written by the pipeline's writers from hand-written sentences), without what mux
+    does not read."""
     if not (SAMPLE / "index.json").is_file():
-        pytest.skip(f"{SAMPLE} not there; `make run` writes it")
+        from web_helpers import write_synthetic_event
+
+        return write_synthetic_event(dest.parent / f"{dest.name}-outputs")
     keep = shutil.ignore_patterns(
         ".cache", "*.json", "*.html", "*.txt", "session.mp4", "session.mkv"
     )

@@ -513,3 +513,12 @@ def test_serve_defaults_to_loopback_port_8000():
 
     args = build_parser().parse_args(["serve"])
     assert (args.outputs, args.host, args.port) == ("outputs", "127.0.0.1", 8000)
+
+
+def test_a_search_result_shows_the_original_and_every_translation(client):
+    """Cross-language: a hit in one language brings what was said and its translations."""
+    page = client.get("/search?q=ivoire&lang=fr")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'class="original" lang="en"' in html
+    assert 'class="translation" lang="es"' in html

@@ -99,6 +99,8 @@ class Result:
     original_language: str
     original_language_name: str
     original_text: str
+    # (language name, text) of the passage in every other language but the original
+    translations: tuple[tuple[str, str, str], ...] = ()
 
 
 def _result(hit: Any) -> Result:
@@ -127,6 +129,11 @@ def _result(hit: Any) -> Result:
         original_language=original,
         original_language_name=language_name(original),
         original_text=hit.original_text or "",
+        translations=tuple(
+            (lang, language_name(lang), text)
+            for lang, text in sorted((hit.translations or {}).items())
+            if lang not in (original, language) and text
+        ),
     )
 
 
