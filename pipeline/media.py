@@ -35,26 +35,26 @@ class MediaInfo:
     audio_streams: tuple[AudioStream, ...]
 
 
-def _require_ffmpeg() -> None:
+def require_ffmpeg() -> None:
     if shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None:
         raise MediaError("ffmpeg/ffprobe are not installed; run `make setup`")
 
 
-def _last_line(stderr: bytes | None) -> str:
+def last_line(stderr: bytes | None) -> str:
     lines = [ln.strip() for ln in (stderr or b"").decode("utf-8", "replace").splitlines()]
     lines = [ln for ln in lines if ln]
     return lines[-1] if lines else "ffmpeg failed"
 
 
 def probe(path: Path) -> MediaInfo:
-    _require_ffmpeg()
+    require_ffmpeg()
     if not path.is_file():
         raise MediaError(f"{path}: file not found")
     try:
         info = ffmpeg.probe(str(path))
     except ffmpeg.Error as exc:
         raise MediaError(
-            f"{path}: not a media file ffmpeg can read ({_last_line(exc.stderr)})"
+            f"{path}: not a media file ffmpeg can read ({last_line(exc.stderr)})"
         ) from None
     streams = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
     if not streams:
@@ -103,7 +103,7 @@ def _pcm(path: Path, stream: AudioStream, what: str, input_args: dict, **output_
             .run(capture_stdout=True, capture_stderr=True)
         )
     except ffmpeg.Error as exc:
-        raise MediaError(f"{path}: cannot {what} ({_last_line(exc.stderr)})") from None
+        raise MediaError(f"{path}: cannot {what} ({last_line(exc.stderr)})") from None
     return out
 
 

@@ -37,7 +37,6 @@ import contextlib
 import json
 import logging
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -49,6 +48,7 @@ from pathlib import Path
 import ffmpeg
 
 from pipeline.errors import MediaError
+from pipeline.media import last_line, require_ffmpeg
 from pipeline.types import LANGUAGE_NAMES
 
 log = logging.getLogger(__name__)
@@ -217,17 +217,6 @@ def session_outputs(event_dir: Path, session_slug: str, formats: Sequence[str] =
 # ---------------------------------------------------------------------------- probing
 
 
-def _require_ffmpeg() -> None:
-    if shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None:
-        raise MediaError("ffmpeg/ffprobe are not installed; run `make setup`")
-
-
-def _last_line(stderr: bytes | None) -> str:
-    lines = [ln.strip() for ln in (stderr or b"").decode("utf-8", "replace").splitlines()]
-    lines = [ln for ln in lines if ln]
-    return lines[-1] if lines else "ffmpeg failed"
-
-
 def _rate(stream: dict) -> Fraction | None:
     for key in ("avg_frame_rate", "r_frame_rate"):
         try:
@@ -253,7 +242,7 @@ def _probe(path: Path, precut: bool) -> _Source:
         info = ffmpeg.probe(str(path))
     except ffmpeg.Error as exc:
         raise MediaError(
-            f"{path}: not a media file ffmpeg can read ({_last_line(exc.stderr)})"
+            f"{path}: not a media file ffmpeg can read ({last_line(exc.stderr)})"
         ) from None
     streams = info.get("streams", [])
     videos = [
@@ -303,7 +292,7 @@ class VideoPlan:
 
 def plan_video(source_path: Path, start: float, fmt: str) -> VideoPlan:
     """How `mux_session` would cut this recording's video for a session starting at `start`."""
-    _require_ffmpeg()
+    require_ffmpeg()
     return _plan_video(_probe(Path(source_path), precut=False), start, fmt)
 
 
@@ -469,7 +458,7 @@ def _write(session: SessionMedia, source: _Source, fmt: str, dest: Path) -> None
         try:
             graph.run(capture_stdout=True, capture_stderr=True)
         except ffmpeg.Error as exc:
-            raise MediaError(f"{dest}: ffmpeg failed: {_last_line(exc.stderr)}") from None
+            raise MediaError(f"{dest}: ffmpeg failed: {last_line(exc.stderr)}") from None
         except OSError as exc:
             raise MediaError(f"{dest}: cannot run ffmpeg ({exc})") from None
         if tmp.stat().st_size == 0:
@@ -498,7 +487,7 @@ def mux_session(
     failures raise MediaError with a one-line message.
     """
     _check_formats(formats)
-    _require_ffmpeg()
+    require_ffmpeg()
     session = load_session(Path(outputs_event_dir), session_slug)
     if not session.folder.is_dir():
         raise MediaError(f"{session.folder}: session folder not found")

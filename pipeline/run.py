@@ -7,6 +7,7 @@ The Whisper model is loaded once, and only if some stage actually needs it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from pipeline.media import probe
 from pipeline.publish import publish_recording, session_audio
 from pipeline.recognition import Recogniser, vocabulary_prompt
 from pipeline.translate import MT_MODES
-from pipeline.types import Event, SessionTrack
+from pipeline.types import Cue, Event, SessionTrack
 from pipeline.versions import Translator, session_tracks
 from pipeline.writers import (
     IndexEntry,
@@ -85,6 +86,26 @@ def run_event(
                     )
                     bar.update(1)
 
+    written += write_event_files(event, event_dir, entries, recording_cues)
+    return RunResult(
+        event=event,
+        event_dir=event_dir,
+        tracks=tuple(tracks),
+        files=tuple(written),
+        cache_hits=ctx.cache.hits,
+        cache_misses=ctx.cache.misses,
+    )
+
+
+def write_event_files(
+    event: Event,
+    event_dir: Path,
+    entries: Sequence[IndexEntry],
+    recording_cues: Mapping[tuple[Path, str], Sequence[Cue]],
+) -> list[Path]:
+    """What an event has beyond its sessions: per recording, a track per language in
+    recording time, the published media and the chapters; then the index."""
+    written: list[Path] = []
     recording_tracks: dict[str, dict[str, str]] = {}
     for (file, language), cues in recording_cues.items():
         path = event_dir / f"{file.stem}.{language}.vtt"
@@ -98,21 +119,11 @@ def run_event(
         recording_tracks.setdefault(file.name, {})[language] = path.name
         written.append(path)
     for recording in event.recordings:
-        written.append(publish_recording(recording.file, event_dir / MEDIA_DIR))
-    # chapters: one cue per agenda session, in recording time; the index lists them
-    for recording in event.recordings:
         if any(s.recording == recording.file for s in event.sessions):
+            written.append(publish_recording(recording.file, event_dir / MEDIA_DIR))
             path = event_dir / chapters_filename(recording.file)
             written.append(write_chapters(event, recording.file, path))
-    written += write_event_index(event, entries, event_dir, recording_tracks)
-    return RunResult(
-        event=event,
-        event_dir=event_dir,
-        tracks=tuple(tracks),
-        files=tuple(written),
-        cache_hits=ctx.cache.hits,
-        cache_misses=ctx.cache.misses,
-    )
+    return written + write_event_index(event, entries, event_dir, recording_tracks)
 
 
-__all__ = ["RunOptions", "RunResult", "run_event", "vocabulary_prompt"]
+__all__ = ["RunOptions", "RunResult", "run_event", "vocabulary_prompt", "write_event_files"]

@@ -83,17 +83,12 @@ def write_synthetic_event(dest: Path) -> Path:
     """The sample event as the pipeline writes it, from hand-written sentences."""
     from pipeline.manifest import load_manifest, resolve_against_media
     from pipeline.media import probe
-    from pipeline.publish import publish_recording
+    from pipeline.run import write_event_files
     from pipeline.types import Cue, Sentence, SessionTrack
     from pipeline.writers import (
         IndexEntry,
-        chapters_filename,
-        write_chapters,
-        write_event_index,
-        write_recording_track,
         write_session_track,
     )
-    from pipeline.writers.index import MEDIA_DIR
 
     event = load_manifest(MANIFEST)
     event = resolve_against_media(
@@ -136,21 +131,7 @@ def write_synthetic_event(dest: Path) -> Path:
             paths = write_session_track(track, event, event_dir / session.slug)
             entries.append(IndexEntry.from_written(track, paths, event_dir))
             recording_cues.setdefault((session.recording, language), []).extend(cues)
-    recording_tracks: dict[str, dict[str, str]] = {}
-    for (file, language), cues in recording_cues.items():
-        path = event_dir / f"{file.stem}.{language}.vtt"
-        write_recording_track(
-            sorted(cues, key=lambda c: c.start_ms),
-            language,
-            path,
-            title=event.title,
-            note=f"Full recording {file.name}, recording time",
-        )
-        recording_tracks.setdefault(file.name, {})[language] = path.name
-    for recording in event.recordings:
-        publish_recording(recording.file, event_dir / MEDIA_DIR)
-        write_chapters(event, recording.file, event_dir / chapters_filename(recording.file))
-    write_event_index(event, entries, event_dir, recording_tracks)
+    write_event_files(event, event_dir, entries, recording_cues)
     return event_dir
 
 
