@@ -716,9 +716,14 @@ def test_random_queries_never_escape_as_sqlite_errors(db):
 
 @pytest.fixture
 def sample_outputs(tmp_path: Path) -> Path:
-    if not (SAMPLE / "index.json").is_file():
-        pytest.skip("no sample outputs (run `make run`)")
+    """The real sample outputs; on a fresh clone before `make run`, the same event
+    written by the pipeline's writers from hand-written sentences."""
     root = tmp_path / "outputs"
+    if not (SAMPLE / "index.json").is_file() or os.environ.get("WEBCONF_TEST_SYNTHETIC") == "1":
+        from web_helpers import write_synthetic_event
+
+        write_synthetic_event(root)
+        return root
     shutil.copytree(
         SAMPLE,
         root / SAMPLE.name,
@@ -744,7 +749,7 @@ def test_sample_event_ivory_and_ivoire_are_the_same_passage(sample_outputs):
         assert en_hit.translations["fr"] == fr_hit.text
         assert en_hit.session_slug == fr_hit.session_slug
         assert en_hit.recording == fr_hit.recording == "sample-webinar.mp4"
-        assert "ivory" in en_hit.text and "ivoire" in fr_hit.text
+        assert "ivory" in en_hit.text.lower() and "ivoire" in fr_hit.text.lower()
     with sqlite3.connect(db) as conn:  # every sentence in 3 languages; every cue in one
         sizes = conn.execute("SELECT count(*) FROM passages GROUP BY passage_key").fetchall()
         assert {n for (n,) in sizes} == {3}
