@@ -5,6 +5,8 @@ The library API that the CLI and the tests call; see README.md.
 
 from __future__ import annotations
 
+from pipeline.archive import build_index, search
+from pipeline.check import check_file
 from pipeline.errors import (
     ManifestError,
     MediaError,
@@ -15,9 +17,11 @@ from pipeline.errors import (
     TranslationError,
 )
 from pipeline.manifest import load_manifest
+from pipeline.profiles import PROFILES, SubtitleProfile, get_profile
 from pipeline.run import RunOptions, RunResult, run_event
 
 __all__ = [
+    "PROFILES",
     "ManifestError",
     "MediaError",
     "ModelMissingError",
@@ -26,7 +30,12 @@ __all__ = [
     "RunResult",
     "SearchError",
     "SubtitleError",
+    "SubtitleProfile",
     "TranslationError",
+    "build_index",
+    "check_file",
+    "get_profile",
     "load_manifest",
     "run_event",
+    "search",
 ]

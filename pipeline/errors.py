@@ -20,24 +20,24 @@ class PipelineError(Exception):
 
 
 class ManifestError(PipelineError):
-    pass
+    """The event manifest is wrong; one line per mistake, naming the key or line."""
 
 
 class MediaError(PipelineError):
-    pass
+    """A recording cannot be read, or has no usable audio stream."""
 
 
 class ModelMissingError(PipelineError):
-    pass
+    """A model is not installed; the message names the make target."""
 
 
 class TranslationError(PipelineError):
-    pass
+    """A translation engine failed, or none covers a direction."""
 
 
 class SubtitleError(PipelineError):
-    pass
+    """A subtitle file cannot be read, or a profile name is unknown."""
 
 
 class SearchError(PipelineError):
-    pass
+    """A search query the archive cannot read, or no archive to search."""

@@ -92,6 +92,7 @@ def _string_list(problems: _Problems, where: str, value: Any) -> tuple[str, ...]
 
 
 def load_manifest(path: Path | str) -> Event:
+    """Read and validate an event manifest; ManifestError lists every mistake."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
