@@ -46,16 +46,21 @@ def last_line(stderr: bytes | None) -> str:
     return lines[-1] if lines else "ffmpeg failed"
 
 
-def probe(path: Path) -> MediaInfo:
-    require_ffmpeg()
-    if not path.is_file():
-        raise MediaError(f"{path}: file not found")
+def ffprobe(path: Path) -> dict:
+    """ffprobe's description of a file; one-line MediaError when it is not media."""
     try:
-        info = ffmpeg.probe(str(path))
+        return ffmpeg.probe(str(path))
     except ffmpeg.Error as exc:
         raise MediaError(
             f"{path}: not a media file ffmpeg can read ({last_line(exc.stderr)})"
         ) from None
+
+
+def probe(path: Path) -> MediaInfo:
+    require_ffmpeg()
+    if not path.is_file():
+        raise MediaError(f"{path}: file not found")
+    info = ffprobe(path)
     streams = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
     if not streams:
         raise MediaError(f"{path}: has no audio stream")

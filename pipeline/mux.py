@@ -48,7 +48,7 @@ from pathlib import Path
 import ffmpeg
 
 from pipeline.errors import MediaError
-from pipeline.media import last_line, require_ffmpeg
+from pipeline.media import ffprobe, last_line, require_ffmpeg
 from pipeline.types import LANGUAGE_NAMES
 
 log = logging.getLogger(__name__)
@@ -238,12 +238,7 @@ class _Source:
 
 
 def _probe(path: Path, precut: bool) -> _Source:
-    try:
-        info = ffmpeg.probe(str(path))
-    except ffmpeg.Error as exc:
-        raise MediaError(
-            f"{path}: not a media file ffmpeg can read ({last_line(exc.stderr)})"
-        ) from None
+    info = ffprobe(path)
     streams = info.get("streams", [])
     videos = [
         s

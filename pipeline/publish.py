@@ -3,8 +3,6 @@ itself for replay pages (nothing outside outputs/ is ever served)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 from pipeline.cache import cache_key
@@ -12,6 +10,7 @@ from pipeline.context import RunContext
 from pipeline.media import export_session_audio
 from pipeline.types import Recording, Session
 from pipeline.writers import atomic_write_json
+from pipeline.writers.atomic import atomic_link_or_copy
 
 
 def publish_recording(source: Path, folder: Path) -> Path:
@@ -22,15 +21,7 @@ def publish_recording(source: Path, folder: Path) -> Path:
     if dest.is_file() and dest.stat().st_size == stat.st_size:
         if dest.samefile(source) or dest.stat().st_mtime >= stat.st_mtime:
             return dest
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{source.name}.tmp"
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copy2(source, tmp)
-    tmp.replace(dest)
-    return dest
+    return atomic_link_or_copy(source, dest)
 
 
 def session_audio(ctx: RunContext, recording: Recording, session: Session, folder: Path) -> Path:

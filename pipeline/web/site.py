@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -33,6 +31,7 @@ from pipeline.web.data import (
     player_for,
 )
 from pipeline.writers import atomic_write
+from pipeline.writers.atomic import atomic_link_or_copy
 
 SITE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -132,19 +131,6 @@ def _publish_linked_files(event: Event, dest: Path) -> list[Path]:
         with contextlib.suppress(OSError):
             if os.path.samefile(source, target):
                 continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        try:
-            os.unlink(tmp)
-            try:
-                os.link(source, tmp)
-            except OSError:
-                shutil.copy2(source, tmp)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        atomic_link_or_copy(source, target)
         published.append(target)
     return published
