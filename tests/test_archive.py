@@ -199,12 +199,16 @@ def sport_sessions() -> list[dict]:
     ]
 
 
-@pytest.fixture
-def outputs(tmp_path: Path) -> Path:
-    root = tmp_path / "outputs"
+def write_two_events(root: Path) -> Path:
+    """An outputs folder with the forum and the sport day, as the pipeline writes them."""
     write_event(root, FORUM, "Remote work forum", forum_sessions())
     write_event(root, SPORT, "Sport day", sport_sessions(), date="2026-02-01")
     return root
+
+
+@pytest.fixture
+def outputs(tmp_path: Path) -> Path:
+    return write_two_events(tmp_path / "outputs")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_archive import FORUM, SPORT, forum_sessions, sport_sessions, write_event
+from test_archive import FORUM, SPORT, write_two_events
 
 from pipeline.archive import DEFAULT_DB_NAME, MARK_END, MARK_START, search
 from pipeline.cli_archive import BOLD, RESET, render_hit
@@ -41,10 +41,7 @@ def assert_user_error(result: subprocess.CompletedProcess[str]) -> str:
 
 @pytest.fixture
 def outputs(tmp_path: Path) -> Path:
-    root = tmp_path / "outputs"
-    write_event(root, FORUM, "Remote work forum", forum_sessions())
-    write_event(root, SPORT, "Sport day", sport_sessions(), date="2026-02-01")
-    return root
+    return write_two_events(tmp_path / "outputs")
 
 
 @pytest.fixture
