@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from pipeline.types import Segment, Sentence, Word
+from pipeline.types import Segment, Word
 
 
 def _words(raw: list[dict[str, Any]]) -> tuple[Word, ...]:
@@ -18,11 +18,3 @@ def segments_to_json(segments: tuple[Segment, ...]) -> list[dict[str, Any]]:
 
 def segments_from_json(raw: list[dict[str, Any]]) -> tuple[Segment, ...]:
     return tuple(Segment(**{**s, "words": _words(s["words"])}) for s in raw)
-
-
-def sentences_to_json(sentences: tuple[Sentence, ...]) -> list[dict[str, Any]]:
-    return [asdict(s) for s in sentences]
-
-
-def sentences_from_json(raw: list[dict[str, Any]]) -> tuple[Sentence, ...]:
-    return tuple(Sentence(**{**s, "words": _words(s["words"])}) for s in raw)
