@@ -52,7 +52,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 models: venv system
-	$(BIN)/python -m pipeline.model_install
+	$(BIN)/python -m pipeline.models.install
 
 lint: venv
 	$(BIN)/ruff check pipeline tests tools

@@ -3,6 +3,11 @@
 A stage result is stored under the hash of everything that determines it (input
 content hashes, model checksum, options), so a changed input recomputes and an
 unchanged one is read back. Entries are written atomically.
+
+Every key also holds the code version of its stage and of every stage it reads
+from (`STAGE_VERSIONS`, in data-flow order): bump a stage's number when its code
+changes what it produces, and that stage and the ones after it are computed again,
+while the ones before it are still read back.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pipeline.writers.atomic import atomic_write_json
+from pipeline.fsio import atomic_write_json
 
 T = TypeVar("T")
 
@@ -27,6 +32,27 @@ def _default(obj: Any) -> Any:
     if isinstance(obj, (set, frozenset)):
         return sorted(obj)
     raise TypeError(f"cannot hash {type(obj).__name__}")
+
+
+# stage -> (code version, the stages whose results it reads)
+STAGE_VERSIONS: dict[str, tuple[int, tuple[str, ...]]] = {
+    "vad": (1, ()),
+    "language": (1, ("vad",)),
+    "transcribe": (3, ("vad", "language")),
+    "translate": (1, ("vad", "language", "transcribe")),
+    "session-audio": (2, ()),
+}
+
+
+def stage_versions(stage: str) -> dict[str, int]:
+    """The versions a stage's results depend on: its own and its inputs'."""
+    version, inputs = STAGE_VERSIONS[stage]
+    return {**{name: STAGE_VERSIONS[name][0] for name in inputs}, stage: version}
+
+
+def stage_key(stage: str, *parts: Any) -> str:
+    """The cache key of a stage result: the stage's versions, then its inputs."""
+    return cache_key(stage, stage_versions(stage), *parts)
 
 
 def cache_key(*parts: Any) -> str:

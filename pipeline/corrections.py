@@ -15,14 +15,13 @@ session's position in the agenda), or runs `webconf correct`. On the next run:
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from pipeline.errors import SubtitleError
-from pipeline.subtitles import read_subtitles
+from pipeline.fsio import atomic_copy
+from pipeline.subtitles.reader import read_subtitles
 from pipeline.types import Cue, Event, Sentence, Session
 
 CORRECTIONS_DIR = "corrections"
@@ -49,7 +48,14 @@ def session_folder(root: Path, session: Session) -> Path | None:
 def read_cues(path: Path, language: str) -> list[Cue]:
     """Cues of a corrected VTT or SRT file, in the file's own (session) time."""
     return [
-        Cue(start_ms=c.start_ms, end_ms=c.end_ms, lines=c.lines, language=language, reviewed=True)
+        Cue(
+            start_ms=c.start_ms,
+            end_ms=c.end_ms,
+            lines=c.lines,
+            language=language,
+            reviewed=True,
+            origin="person",
+        )
         for c in read_subtitles(path).cues
         if c.lines and c.end_ms > c.start_ms
     ]
@@ -132,6 +138,7 @@ def apply_to_sentences(
                 source_language=language,
                 engine="person",
                 reviewed=True,
+                origin="person",
             )
         )
     return tuple(sorted(out, key=lambda s: s.start_ms))
@@ -157,14 +164,7 @@ def save_correction(event: Event, session: Session, language: str, source: Path)
         if old_ext != ext:
             (folder / f"{language}{old_ext}").unlink(missing_ok=True)
     dest = folder / f"{language}{ext}"
-    with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{dest.name}.", delete=False) as tmp:
-        tmp_path = Path(tmp.name)
-    try:
-        shutil.copyfile(source, tmp_path)
-        tmp_path.chmod(0o644)  # NamedTemporaryFile makes 0600; people and web servers read it
-        tmp_path.replace(dest)
-    finally:
-        tmp_path.unlink(missing_ok=True)
+    atomic_copy(source, dest)
     return dest
 
 

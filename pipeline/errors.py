@@ -6,8 +6,10 @@ PipelineError
  ├── ModelMissingError  a model is not installed (message names the make target)
  ├── TranslationError   a translation engine failed or is missing for a direction
  ├── SubtitleError      a subtitle file cannot be read
- └── SearchError        the search archive cannot be built, read or queried (bad query,
-                        missing archive, unreadable outputs); the message names the file
+ ├── SearchError        the search archive cannot be built, read or queried (bad query,
+ │                      missing archive, unreadable outputs); the message names the file
+ └── OutputsError       published outputs that are not what the pipeline writes
+                        (wrong type, bad path, unknown format); names file and field
 
 The CLI catches PipelineError once, prints its message on one line and exits 2.
 """
@@ -41,3 +43,22 @@ class SubtitleError(PipelineError):
 
 class SearchError(PipelineError):
     """A search query the archive cannot read, or no archive to search."""
+
+
+class OutputsError(PipelineError):
+    """Published outputs (index.json, a session's JSON) that are not what the pipeline
+    writes: the message names the file and the field.
+
+    `file`, `place` (e.g. `sessions[2].start`, "" for the whole file) and `problem` are
+    kept apart so that a caller can word them for its readers (the web app shows the
+    file relative to the outputs folder); `str()` is the one-line message
+    `<file>: <place>: <problem>`.
+    """
+
+    def __init__(self, file: object, problem: str, place: str = "") -> None:
+        self.file, self.problem, self.place = str(file), problem, place
+        where = f"{place}: " if place else ""
+        super().__init__(f"{self.file}: {where}{problem}")
+
+    def __reduce__(self):  # picklable although __init__ takes more than the message
+        return type(self), (self.file, self.problem, self.place)

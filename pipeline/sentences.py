@@ -24,13 +24,15 @@ def words_text(words: Iterable[Word]) -> str:
 
 
 def build_sentences(segments: Sequence[Segment]) -> tuple[Sentence, ...]:
-    """Sentences in order, each carrying its words; language from the segment."""
+    """Sentences in order, each carrying its words; language, source language and
+    origin from the segment (a sentence never spans two of them)."""
     out: list[Sentence] = []
     current: list[Word] = []
-    language = ""
+    kind: tuple[str, str, str] = ("", "", "original")  # language, source language, origin
 
     def flush() -> None:
         if current:
+            language, source_language, origin = kind
             out.append(
                 Sentence(
                     start_ms=current[0].start_ms,
@@ -38,15 +40,17 @@ def build_sentences(segments: Sequence[Segment]) -> tuple[Sentence, ...]:
                     text=words_text(current),
                     language=language,
                     words=tuple(current),
-                    source_language=language,
+                    source_language=source_language,
+                    origin=origin,
                 )
             )
             current.clear()
 
     for seg in segments:
-        if seg.language != language:
+        seg_kind = (seg.language, seg.source_language or seg.language, seg.origin)
+        if seg_kind != kind:
             flush()
-            language = seg.language
+            kind = seg_kind
         for word in seg.words:
             if current and word.start_ms - current[-1].end_ms > MAX_PAUSE_MS:
                 flush()

@@ -1,16 +1,28 @@
 """Frozen records passed from stage to stage.
 
 Times are integer milliseconds in recording time unless a field says otherwise;
-writers format them once, so every format rounds the same way.
+writers format them once, so every format rounds the same way. Every record is
+frozen and picklable, so stages can run in other processes.
+
+`origin` says who produced a text, and every writer words its labels from it:
+
+- `original`: what was said, as recognised (Whisper's transcript);
+- `interpretation`: what a human interpreter said, as recognised;
+- `speech-translation`: Whisper's own translation of the audio into English;
+- `machine`: machine translation of a text (the engine says which);
+- `person`: written by a person (a correction).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
-LANGUAGES = ("en", "fr", "es")
-LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish"}
+from pipeline.fsio import slugify
+
+Origin = Literal["original", "interpretation", "speech-translation", "machine", "person"]
+ORIGINS: tuple[str, ...] = ("original", "interpretation", "speech-translation", "machine", "person")
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,8 @@ class Segment:
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
     low_confidence: bool = False  # kept, but flagged for review instead of trusted
+    origin: Origin = "original"
+    source_language: str = ""  # the language spoken, when `text` is a translation of it
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,7 @@ class Sentence:
     engine: str = "whisper"  # what produced the text: whisper, argos, apertium, ...
     low_confidence: bool = False
     reviewed: bool = False  # text written or confirmed by a person (corrections/)
+    origin: Origin = "original"
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,7 @@ class Cue:
     words: tuple[Word, ...] = ()
     low_confidence: bool = False
     reviewed: bool = False
+    origin: Origin = "original"
 
     @property
     def text(self) -> str:
@@ -89,8 +105,6 @@ class Session:
 
     @property
     def slug(self) -> str:
-        from pipeline.text import slugify
-
         return f"{self.index:02d}-{slugify(self.title)}"
 
 
@@ -106,16 +120,8 @@ class Event:
 
     @property
     def slug(self) -> str:
-        from pipeline.text import slugify
-
         stem = slugify(self.title)
         return f"{self.date}-{stem}" if self.date else stem
-
-    def recording(self, file: Path) -> Recording:
-        for rec in self.recordings:
-            if rec.file == file:
-                return rec
-        raise KeyError(file)
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,16 @@ class Audio:
     @property
     def duration_ms(self) -> int:
         return int(len(self.samples) * 1000 // self.sample_rate)
+
+
+@dataclass(frozen=True)
+class SessionTranscript:
+    """What the transcribe stage heard in one session (recording time)."""
+
+    session: Session
+    segments: tuple[Segment, ...]
+    # Whisper's English of the non-English speech; None unless asked for (--mt whisper)
+    speech_translation: tuple[Segment, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cache import StageCache, cache_key
-from pipeline.records import segments_from_json, segments_to_json
+from pipeline.transcribe.recording import segments_from_json, segments_to_json
 from pipeline.types import Segment, Word
 
 

@@ -16,14 +16,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 from wer import wer  # noqa: E402
 
 from pipeline import RunOptions, run_event  # noqa: E402
-from pipeline.media import decode  # noqa: E402
-from pipeline.models import whisper_model  # noqa: E402
-from pipeline.transcribe import load_model  # noqa: E402
+from pipeline.media.decode import decode  # noqa: E402
+from pipeline.models.locate import whisper_model  # noqa: E402
+from pipeline.transcribe.whisper import load_model  # noqa: E402
 from pipeline.types import Recording  # noqa: E402
 
 MANIFEST = ROOT / "recordings" / "sample-event.toml"

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tools"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tools"), str(ROOT / "tests" / "support")]
 
 from mixes import code_switch_mix  # noqa: E402
 from wer import wer  # noqa: E402
@@ -67,8 +67,8 @@ def sample_clips() -> list[tuple[str, int, int, str]]:
 
 def conformance(files: list[Path]) -> list[str]:
     try:
-        from pipeline.check import check_file
-        from pipeline.profiles import get_profile
+        from pipeline.subtitles.check import check_file
+        from pipeline.subtitles.profiles import get_profile
     except ImportError:
         return ["(subtitle checker not available)"]
     profile = get_profile("default")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sacrebleu
 
-from pipeline.models import models_dir
+from pipeline.models.locate import models_dir
 from pipeline.translate import choose_engine, describe
 
 FLORES = Path(__file__).resolve().parents[2] / "shared" / "parallel" / "flores200"

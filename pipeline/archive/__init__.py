@@ -5,7 +5,7 @@
 its translations and its time in the recording. See README.md, "Search the archive".
 
 - `store`: the schema and transactions;
-- `indexer`: reading `outputs/<event>/index.json` and `<session>/<lang>.json`;
+- `indexer`: the events, read through pipeline.outputs.read, written into the archive;
 - `query`: the user's query syntax, turned into a safe FTS5 expression;
 - `search`: the ranked query and the assembling of each passage's versions.
 """

@@ -1,14 +1,17 @@
 """`build_index`: read every event folder under OUTPUTS_DIR into the archive.
 
-An event folder is a folder holding `index.json` (other folders and files are
-skipped). Its sessions and languages come from index.json; each session's text from
-`<session-slug>/<lang>.json`. An event is indexed again only when its fingerprint
-changed (index.json's bytes, the size and mtime of each `<lang>.json`), and each
-event is replaced in one transaction. Events whose folder is gone are removed.
+Events are read through pipeline.outputs.read, the one reader of the published
+outputs: an event folder is a folder holding `index.json`; its sessions and languages
+come from index.json, each session's text from `<session-slug>/<lang>.json`. An event
+is indexed again only when its fingerprint changed (index.json's bytes, the size and
+mtime of each `<lang>.json`), and each event is replaced in one transaction. Events
+whose folder is gone are removed.
 
-A file that cannot be read (missing, not JSON, not what the pipeline writes) stops
-the build with SearchError naming it; events done before it stay indexed, the event
-holding it keeps its previous version in the archive.
+A file that is not what the pipeline writes (missing, not JSON, a wrong type, a path
+leading out of the event) stops the build with SearchError naming the file and the
+place (the reader's OutputsError message); events done before it stay indexed, the
+event holding it keeps its previous version in the archive. With `strict=False` (the
+web app) that event is skipped with one warning instead and the build goes on.
 """
 
 from __future__ import annotations
@@ -19,17 +22,29 @@ import logging
 import sqlite3
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.archive.store import SCHEMA_VERSION, open_for_writing, transaction
-from pipeline.errors import SearchError
+from pipeline.errors import OutputsError, SearchError
+from pipeline.outputs.layout import ARCHIVE_DB, INDEX_FILE
+from pipeline.outputs.read import (
+    EventIndex,
+    SessionEntry,
+    Transcript,
+    event_dirs,
+    read_event,
+    read_transcript,
+    transcript_path,
+)
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DB_NAME = "archive.sqlite"
-INDEX_FILE = "index.json"
+DEFAULT_DB_NAME = ARCHIVE_DB
+
+# Origins whose text is what was said in its language: the version translations anchor to.
+SPOKEN_ORIGINS = frozenset({"original", "person"})
 
 
 @dataclass(frozen=True)
@@ -38,14 +53,16 @@ class IndexStats:
     events_unchanged: int  # fingerprint unchanged: left as they were
     events_removed: int  # in the archive, but their folder (or index.json) is gone
     passages: int  # passages (sentence x language) written by this build
+    events_skipped: int = 0  # unreadable, left as they were (strict=False only)
 
 
 @dataclass(frozen=True)
 class _Passage:
-    """One segment of a `<lang>.json`, checked and converted before any write."""
+    """One segment of a `<lang>.json`, as the archive stores it."""
 
     language: str
     is_original: bool
+    origin: str
     source_language: str
     source_text: str
     engine: str
@@ -69,7 +86,7 @@ class _Cue:
     recording_end_ms: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Session:
     index: int
     slug: str
@@ -78,22 +95,18 @@ class _Session:
     recording: str
     start_ms: int
     end_ms: int
-    passages: list[_Passage] = field(default_factory=list)
-    cues: list[_Cue] = field(default_factory=list)
+    passages: tuple[_Passage, ...]
+    cues: tuple[_Cue, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Event:
     slug: str
     title: str
     date: str
     languages: tuple[str, ...]
     fingerprint: str
-    sessions: list[_Session]
-
-
-def _ms(seconds: Any) -> int:
-    return int(round(float(seconds) * 1000))
+    sessions: tuple[_Session, ...]
 
 
 def clean_text(text: Any) -> str:
@@ -103,26 +116,13 @@ def clean_text(text: Any) -> str:
     return " ".join(out.split())
 
 
-def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SearchError(f"{path}: missing (listed in the event's {INDEX_FILE})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SearchError(f"{path}: cannot be read ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise SearchError(
-            f"{path}: not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})"
-        ) from None
-
-
-def _track_paths(event_dir: Path, index: Mapping[str, Any]) -> list[tuple[Path, Any, str]]:
-    """(path of <lang>.json, the session's index.json entry, language) for every track."""
-    paths = []
-    for session in index["sessions"]:
-        for language in session["languages"]:
-            paths.append((event_dir / session["slug"] / f"{language}.json", session, language))
-    return paths
+def _track_paths(event: EventIndex) -> list[Path]:
+    """The `<lang>.json` of every session and language index.json lists."""
+    return [
+        transcript_path(event, session, entry.language)
+        for session in event.sessions
+        for entry in session.languages
+    ]
 
 
 def _fingerprint(index_bytes: bytes, paths: Sequence[Path]) -> str:
@@ -138,104 +138,88 @@ def _fingerprint(index_bytes: bytes, paths: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def _read_index(event_dir: Path) -> tuple[dict[str, Any], str]:
-    path = event_dir / INDEX_FILE
+def _read_index(folder: Path) -> tuple[EventIndex, str]:
+    """The event and its fingerprint. The bytes are read before the reader parses them:
+    a file changing in between makes the next build index the event again."""
+    path = folder / INDEX_FILE
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SearchError(f"{path}: cannot be read ({exc})") from None
-    index = _load_json(path)
-    try:
-        if not isinstance(index["event"], dict) or not isinstance(index["sessions"], list):
-            raise TypeError("'event' must be an object and 'sessions' a list")
-        paths = [p for p, _, _ in _track_paths(event_dir, index)]
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise SearchError(f"{path}: not a webconf event index ({_why(exc)})") from None
-    return index, _fingerprint(raw, paths)
+        raise OutputsError(path, f"cannot be read ({exc.strerror or exc})") from None
+    event = read_event(folder, strict=True)
+    assert event is not None  # strict: an unreadable event raises
+    return event, _fingerprint(raw, _track_paths(event))
 
 
-def _why(exc: Exception) -> str:
-    return f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
-
-
-def _read_track(doc: Mapping[str, Any], language: str) -> tuple[list[_Passage], list[_Cue]]:
-    if not isinstance(doc["segments"], list) or not isinstance(doc["cues"], list):
-        raise TypeError("'segments' and 'cues' must be lists")
+def _passages(transcript: Transcript) -> tuple[_Passage, ...]:
     passages = []
-    for seg in doc["segments"]:
-        text = clean_text(seg.get("text"))
+    for seg in transcript.segments:
+        text = clean_text(seg.text)
         if not text:
             continue
-        spoken = str(seg.get("language") or language)
-        source = str(seg.get("source_language") or spoken)
-        original = source == spoken
+        original = seg.origin in SPOKEN_ORIGINS
         passages.append(
             _Passage(
-                language=language,
+                language=transcript.language,
                 is_original=original,
-                source_language=source,
-                source_text="" if original else clean_text(seg.get("source_text")),
-                engine=str(seg.get("engine") or doc.get("engine") or ""),
+                origin=seg.origin,
+                source_language=seg.source_language,
+                source_text="" if original else clean_text(seg.source_text),
+                engine=seg.engine,
                 text=text,
-                start_ms=_ms(seg["start"]),
-                end_ms=_ms(seg["end"]),
-                recording_start_ms=_ms(seg["recording_start"]),
-                recording_end_ms=_ms(seg["recording_end"]),
-                low_confidence=bool(seg.get("low_confidence")),
-                reviewed=bool(seg.get("reviewed")),
+                start_ms=seg.start_ms,
+                end_ms=seg.end_ms,
+                recording_start_ms=seg.recording_start_ms,
+                recording_end_ms=seg.recording_end_ms,
+                low_confidence=seg.low_confidence,
+                reviewed=seg.reviewed,
             )
         )
-    cues = [
+    return tuple(passages)
+
+
+def _cues(transcript: Transcript) -> tuple[_Cue, ...]:
+    return tuple(
         _Cue(
-            language=language,
-            cue_id=str(cue.get("id") or ""),
-            text=clean_text(cue.get("text")),
-            start_ms=_ms(cue["start"]),
-            end_ms=_ms(cue["end"]),
-            recording_start_ms=_ms(cue["recording_start"]),
-            recording_end_ms=_ms(cue["recording_end"]),
+            language=transcript.language,
+            cue_id=cue.id,
+            text=clean_text(cue.text),
+            start_ms=cue.start_ms,
+            end_ms=cue.end_ms,
+            recording_start_ms=cue.recording_start_ms,
+            recording_end_ms=cue.recording_end_ms,
         )
-        for cue in doc["cues"]
+        for cue in transcript.cues
+    )
+
+
+def _session(event: EventIndex, session: SessionEntry) -> _Session:
+    transcripts = [
+        read_transcript(event, session, entry.language, strict=True) for entry in session.languages
     ]
-    return passages, cues
+    return _Session(
+        index=session.index,
+        slug=session.slug,
+        title=clean_text(session.title),
+        speakers=tuple(clean_text(s) for s in session.speakers),
+        recording=session.recording,
+        start_ms=session.start_ms,
+        end_ms=session.end_ms,
+        passages=tuple(p for t in transcripts if t is not None for p in _passages(t)),
+        cues=tuple(c for t in transcripts if t is not None for c in _cues(t)),
+    )
 
 
-def _read_event(event_dir: Path, index: dict[str, Any], fingerprint: str) -> _Event:
-    """Every file of the event, read and checked; SearchError names the first bad one."""
-    meta = index["event"]
-    sessions: dict[int, _Session] = {}
-    where = event_dir / INDEX_FILE
-    try:
-        for path, entry, language in _track_paths(event_dir, index):
-            doc = _load_json(path)
-            where = path
-            info = doc["session"]
-            number = int(entry["index"])
-            session = sessions.get(number)
-            if session is None:
-                session = sessions[number] = _Session(
-                    index=number,
-                    slug=str(entry["slug"]),
-                    title=clean_text(info.get("title", entry.get("title", ""))),
-                    speakers=tuple(clean_text(s) for s in info.get("speakers") or ()),
-                    recording=str(info.get("recording") or entry.get("recording") or ""),
-                    start_ms=_ms(info.get("start", 0)),
-                    end_ms=_ms(info.get("end", 0)),
-                )
-            passages, cues = _read_track(doc, str(doc.get("language") or language))
-            session.passages.extend(passages)
-            session.cues.extend(cues)
-            where = event_dir / INDEX_FILE
-        return _Event(
-            slug=event_dir.name,
-            title=clean_text(meta.get("title") or event_dir.name),
-            date=str(meta.get("date") or ""),
-            languages=tuple(str(x) for x in meta.get("languages") or ()),
-            fingerprint=fingerprint,
-            sessions=[sessions[i] for i in sorted(sessions)],
-        )
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-        raise SearchError(f"{where}: not what `webconf run` writes ({_why(exc)})") from None
+def _read_event(event: EventIndex, fingerprint: str) -> _Event:
+    """Every file of the event, read and checked; OutputsError names the first bad one."""
+    return _Event(
+        slug=event.slug,
+        title=clean_text(event.title or event.slug),
+        date=event.date,
+        languages=event.languages,
+        fingerprint=fingerprint,
+        sessions=tuple(_session(event, s) for s in sorted(event.sessions, key=lambda s: s.index)),
+    )
 
 
 def _anchor(anchors: Mapping[int, int], start: int, end: int) -> int:
@@ -280,12 +264,12 @@ def _write_session(conn: sqlite3.Connection, event_slug: str, session: _Session)
         spans.setdefault(p.language, []).append((p.recording_start_ms, p.recording_end_ms, key))
         passage_id = conn.execute(
             "INSERT INTO passages (event, session_id, passage_key, language, is_original,"
-            " source_language, source_text, engine, text, start_ms, end_ms,"
+            " origin, source_language, source_text, engine, text, start_ms, end_ms,"
             " recording_start_ms, recording_end_ms, low_confidence, reviewed)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (event_slug, session_id, key, p.language, p.is_original, p.source_language,
-             p.source_text, p.engine, p.text, p.start_ms, p.end_ms, p.recording_start_ms,
-             p.recording_end_ms, p.low_confidence, p.reviewed),
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (event_slug, session_id, key, p.language, p.is_original, p.origin,
+             p.source_language, p.source_text, p.engine, p.text, p.start_ms, p.end_ms,
+             p.recording_start_ms, p.recording_end_ms, p.low_confidence, p.reviewed),
         ).lastrowid  # fmt: skip
         conn.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (passage_id, p.text))
     for cue in session.cues:
@@ -325,19 +309,15 @@ def _delete_event(conn: sqlite3.Connection, slug: str) -> None:
     conn.execute("DELETE FROM events WHERE slug = ?", (slug,))
 
 
-def event_dirs(outputs_dir: Path) -> list[Path]:
-    """The event folders under outputs_dir: those holding index.json, by name."""
-    return sorted(
-        p for p in outputs_dir.iterdir()
-        if p.is_dir() and not p.name.startswith(".") and (p / INDEX_FILE).is_file()
-    )  # fmt: skip
-
-
-def build_index(outputs_dir: Path, db_path: Path | None = None) -> IndexStats:
+def build_index(
+    outputs_dir: Path, db_path: Path | None = None, *, strict: bool = True
+) -> IndexStats:
     """Build or update the archive of every event under outputs_dir.
 
     db_path defaults to outputs_dir/archive.sqlite. One archive per outputs folder:
-    events in the archive without a folder here are removed.
+    events in the archive without a folder here are removed. strict: an unreadable
+    event stops the build with SearchError; else it is skipped with one warning (its
+    previous version, if any, stays searchable) and counted in `events_skipped`.
     """
     outputs_dir = Path(outputs_dir)
     if not outputs_dir.is_dir():
@@ -352,17 +332,24 @@ def build_index(outputs_dir: Path, db_path: Path | None = None) -> IndexStats:
             with transaction(conn):
                 _delete_event(conn, slug)
             log.info("removed %s from the archive", slug)
-        indexed = unchanged = passages = 0
+        indexed = unchanged = passages = skipped = 0
         for folder in folders:
-            index, fingerprint = _read_index(folder)
-            if known.get(folder.name) == fingerprint:
-                unchanged += 1
+            try:
+                index, fingerprint = _read_index(folder)
+                if known.get(folder.name) == fingerprint:
+                    unchanged += 1
+                    continue
+                event = _read_event(index, fingerprint)
+            except OutputsError as exc:
+                if strict:
+                    raise SearchError(str(exc)) from None
+                log.warning("%s (event not indexed)", exc)
+                skipped += 1
                 continue
-            event = _read_event(folder, index, fingerprint)
             with transaction(conn):
                 passages += _write_event(conn, event)
             indexed += 1
             log.info("indexed %s", folder.name)
     finally:
         conn.close()
-    return IndexStats(indexed, unchanged, len(removed), passages)
+    return IndexStats(indexed, unchanged, len(removed), passages, skipped)

@@ -12,11 +12,21 @@ from typing import Any
 from pipeline.archive.query import to_fts
 from pipeline.archive.store import open_for_reading
 from pipeline.errors import SearchError
-from pipeline.writers.timing import seconds_fragment
+from pipeline.timecode import seconds_fragment
 
 MAX_LIMIT = 1000
 MARK_START, MARK_END = "\x02", "\x03"  # around each match in Hit.snippet
 SNIPPET_TOKENS = 40
+
+# How results word who made a version (its `origin`): what was said, a machine (an MT
+# engine, or Whisper's own speech translation), a person, or an interpreter.
+ORIGIN_LABELS = {
+    "original": "original",
+    "machine": "machine translation",
+    "speech-translation": "machine translation",
+    "person": "written by a person",
+    "interpretation": "interpretation",
+}
 
 
 @dataclass(frozen=True)
@@ -48,12 +58,25 @@ class Hit:
     original_text: str
     translations: Mapping[str, str] = field(hash=False)
     rank: float
+    origin: str = "original"  # who made the matching version (pipeline.types.ORIGINS)
+    origins: Mapping[str, str] = field(default_factory=dict, hash=False)  # of translations
+
+    def label(self, language: str | None = None) -> str:
+        """Who made the version in `language` (default: the matching one), as results
+        word it: 'original', 'machine translation', 'written by a person', ..."""
+        if language is None or language == self.language:
+            origin = self.origin
+        else:
+            spoken = language == self.original_language
+            origin = self.origins.get(language, "original" if spoken else "machine")
+        return ORIGIN_LABELS.get(origin, origin)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: lists for tuples, a plain dict for translations."""
         data = asdict(self)
         data["speakers"] = list(self.speakers)
         data["translations"] = dict(self.translations)
+        data["origins"] = dict(self.origins)
         return data
 
 
@@ -84,7 +107,8 @@ WITH matches AS (
            min(score) OVER (PARTITION BY passage_key) AS passage_score
     FROM matches
 )
-SELECT best.passage_score AS score, best.snippet, p.passage_key, p.language, p.is_original, p.text,
+SELECT best.passage_score AS score, best.snippet, p.passage_key, p.language, p.is_original,
+       p.origin, p.text,
        p.source_language, p.source_text, p.start_ms, p.end_ms,
        p.recording_start_ms, p.recording_end_ms,
        s.idx, s.slug AS session_slug, s.title AS session_title, s.speakers, s.recording,
@@ -111,7 +135,7 @@ def _check_event(conn: sqlite3.Connection, event: str) -> str:
 def _versions(conn: sqlite3.Connection, keys: list[str]) -> dict[str, list[sqlite3.Row]]:
     marks = ", ".join("?" * len(keys))
     rows = conn.execute(
-        "SELECT passage_key, language, is_original, text FROM passages"
+        "SELECT passage_key, language, is_original, origin, text FROM passages"
         f" WHERE passage_key IN ({marks}) ORDER BY recording_start_ms, id",
         keys,
     ).fetchall()
@@ -124,9 +148,11 @@ def _versions(conn: sqlite3.Connection, keys: list[str]) -> dict[str, list[sqlit
 def _hit(row: sqlite3.Row, versions: list[sqlite3.Row]) -> Hit:
     language = row["language"]
     by_language: dict[str, list[str]] = {}
+    origins: dict[str, str] = {}
     originals: dict[str, list[str]] = {}
     for version in versions:
         by_language.setdefault(version["language"], []).append(version["text"])
+        origins.setdefault(version["language"], version["origin"])
         if version["is_original"]:
             originals.setdefault(version["language"], []).append(version["text"])
     if row["is_original"]:
@@ -159,6 +185,8 @@ def _hit(row: sqlite3.Row, versions: list[sqlite3.Row]) -> Hit:
             lang: " ".join(texts) for lang, texts in by_language.items() if lang != language
         },
         rank=-float(row["score"]),
+        origin=row["origin"],
+        origins={lang: origin for lang, origin in origins.items() if lang != language},
     )
 
 

@@ -6,10 +6,12 @@ Tables (times in integer milliseconds):
   fingerprint of its files when it was indexed;
 - `sessions`: event, index, slug, title, speakers (JSON list), recording, start/end;
 - `passages`: one segment (sentence) of a session in one language: `text`, `language`,
-  `is_original` (spoken, not machine-translated), `source_language`, `source_text`,
-  `engine`, session time `start_ms`/`end_ms`, recording time `recording_start_ms`/
-  `recording_end_ms`, and `passage_key` = `event/session/recording_start_ms` of the
-  spoken sentence, shared by all its language versions;
+  `is_original` (what was said in that language: recognised, or written by a person),
+  `origin` (who made the text: original, interpretation, speech-translation, machine,
+  person), `source_language`, `source_text`, `engine`, session time `start_ms`/`end_ms`,
+  recording time `recording_start_ms`/`recording_end_ms`, and `passage_key` =
+  `event/session/recording_start_ms` of the spoken sentence, shared by all its language
+  versions;
 - `passages_fts`: FTS5 index of `passages.text` (rowid = passages.id), tokenizer
   `unicode61 remove_diacritics 2`: case- and accent-insensitive;
 - `cues`: every subtitle cue of every language, with its times and the `passage_key`
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from pipeline.errors import SearchError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: passages.origin
 
 SCHEMA = """
 CREATE TABLE events (
@@ -54,6 +56,7 @@ CREATE TABLE passages (
     passage_key TEXT NOT NULL,
     language TEXT NOT NULL,
     is_original INTEGER NOT NULL,
+    origin TEXT NOT NULL,
     source_language TEXT NOT NULL,
     source_text TEXT NOT NULL,
     engine TEXT NOT NULL,

@@ -1,8 +1,8 @@
 """Machine translation of transcribed sentences between en, fr and es, offline.
 
 Engines: Argos Translate packages (neural, installed from .argosmodel files)
-and Apertium (rule-based, from Debian packages). `choose_engine` maps the
-user's `--mt` mode to one; `translate_sentences` does the rest.
+and Apertium (rule-based, from Debian packages). `Engines` maps the user's `--mt`
+mode to one engine per direction; `language_tracks` (tracks.py) is the stage.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pipeline.translate.argos import (
     list_argos_packages,
 )
 from pipeline.translate.base import Engine, describe
-from pipeline.translate.choose import MT_MODES, choose_engine
-from pipeline.translate.sentences import translate_sentences
+from pipeline.translate.engines import MT_MODES, Engines, choose_engine
+from pipeline.translate.machine import translate_sentences
 
 __all__ = [
     "MT_MODES",
@@ -24,6 +24,7 @@ __all__ = [
     "ArgosEngine",
     "ArgosPackageInfo",
     "Engine",
+    "Engines",
     "choose_engine",
     "describe",
     "install_argos_package",

@@ -17,6 +17,7 @@ import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 
 from pipeline.errors import TranslationError
+from pipeline.models.locate import APERTIUM_PACKAGES, debian_versions
 
 DEFAULT_MODES: Mapping[tuple[str, str], str] = {
     ("en", "es"): "eng-spa",
@@ -43,6 +44,7 @@ class ApertiumEngine:
         self.modes = dict(DEFAULT_MODES if modes is None else modes)
         self.timeout_s = timeout_s
         self._installed: frozenset[str] | None = None
+        self._version: str | None = None
 
     def route(self, source: str, target: str) -> tuple[str, ...]:
         """The Apertium modes to chain for source -> target, pivoting through Spanish."""
@@ -69,6 +71,14 @@ class ApertiumEngine:
         if source == target or (source, target) in self.modes:
             return self.name
         return f"{self.name} ({source}→{PIVOT}→{target})"
+
+    def version(self) -> str:
+        """The installed Debian packages (the program and its language data), part of
+        every translation cache key: an Apertium upgrade translates again."""
+        if self._version is None:
+            versions = debian_versions(APERTIUM_PACKAGES)
+            self._version = " ".join(f"{pkg}={v}" for pkg, v in versions.items())
+        return self._version
 
     def installed_modes(self) -> frozenset[str]:
         """Modes `apertium -l` lists; asked once per engine."""

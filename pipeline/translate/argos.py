@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pipeline.errors import ModelMissingError, TranslationError
+from pipeline.models.locate import offline
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +217,7 @@ class _Loaded:
     """A package's translator and tokenizer, loaded together once."""
 
     def __init__(self, info: ArgosPackageInfo) -> None:
+        offline()
         import ctranslate2
         import sentencepiece as spm
 

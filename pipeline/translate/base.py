@@ -35,3 +35,10 @@ def describe(engine: Engine, source: str, target: str) -> str:
     """
     method = getattr(engine, "describe", None)
     return method(source, target) if callable(method) else engine.name
+
+
+def engine_version(engine: Engine) -> str:
+    """The installed version of an engine's code and data, for cache keys; engines may
+    offer `version()` (Apertium: its Debian packages); "" when they do not."""
+    method = getattr(engine, "version", None)
+    return method() if callable(method) else ""

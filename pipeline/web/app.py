@@ -12,6 +12,7 @@ import importlib
 import importlib.util
 import logging
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -23,7 +24,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.security import safe_join
 from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 
-from pipeline.errors import PipelineError
+from pipeline.errors import OutputsError, PipelineError
+from pipeline.languages import language_name
 from pipeline.web import render
 from pipeline.web.data import (
     WebError,
@@ -31,9 +33,9 @@ from pipeline.web.data import (
     load_event,
     load_events,
     load_passages,
+    origin_badge,
     player_for,
 )
-from pipeline.writers.labels import language_name
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +101,11 @@ class Result:
     original_language: str
     original_language_name: str
     original_text: str
-    # (language name, text) of the passage in every other language but the original
-    translations: tuple[tuple[str, str, str], ...] = ()
+    # (code, language name, text, who made it) of the passage in every other language
+    # but the original
+    translations: tuple[tuple[str, str, str, str], ...] = ()
+    badge: str = ""  # who made the matching version, when it is not what was said
+    original_label: str = "original"
 
 
 def _result(hit: Any) -> Result:
@@ -130,10 +135,12 @@ def _result(hit: Any) -> Result:
         original_language_name=language_name(original),
         original_text=hit.original_text or "",
         translations=tuple(
-            (lang, language_name(lang), text)
+            (lang, language_name(lang), text, hit.label(lang))
             for lang, text in sorted((hit.translations or {}).items())
             if lang not in (original, language) and text
         ),
+        badge=origin_badge(hit.origin),
+        original_label=hit.label(original) if original else "original",
     )
 
 
@@ -148,18 +155,7 @@ def create_app(outputs_dir: Path, *, build_archive: bool = True) -> Flask:
     app.config.update(OUTPUTS_DIR=outputs_dir, ARCHIVE_ERROR=None, ARCHIVE_DB=None)
     links = render.ServerLinks()
 
-    archive = archive_module()
-    if archive is None:
-        app.config["ARCHIVE_ERROR"] = "Search is not available: pipeline.archive is not installed."
-    else:
-        db_path = outputs_dir / archive.DEFAULT_DB_NAME
-        app.config["ARCHIVE_DB"] = db_path
-        if build_archive:
-            try:
-                archive.build_index(outputs_dir, db_path)
-            except PipelineError as exc:
-                log.warning("search archive not built: %s", exc)
-                app.config["ARCHIVE_ERROR"] = f"Search is not available: {exc}"
+    _prepare_archive(app, outputs_dir, build_archive)
 
     def page(template: str, status: int = 200, **context: Any):
         return render_template(template, links=links, csp_meta=None, **context), status
@@ -185,8 +181,9 @@ def create_app(outputs_dir: Path, *, build_archive: bool = True) -> Flask:
     def replay(event_slug: str, session_slug: str):
         try:
             event = load_event(outputs_dir, event_slug)
-        except WebError as exc:
-            return page("error.html", 404, title="Event unreadable", message=str(exc))
+        except OutputsError as exc:
+            message = f"cannot read the event index: {_public(exc, outputs_dir)}"
+            return page("error.html", 404, title="Event unreadable", message=message)
         session = event.session(session_slug) if event else None
         if event is None or session is None:
             abort(404, description="No such event or session.")
@@ -202,6 +199,37 @@ def create_app(outputs_dir: Path, *, build_archive: bool = True) -> Flask:
             },
             siblings=[s for s in event.sessions if s.recording == session.recording],
         )
+
+    _add_search_page(app, outputs_dir, page)
+
+    @app.get("/files/<path:relpath>")
+    def files(relpath: str):
+        target = served_file(outputs_dir, relpath)
+        if target is None:
+            abort(404, description="No such file.")
+        return send_file(target, conditional=True)
+
+    return app
+
+
+def _prepare_archive(app: Flask, outputs_dir: Path, build_archive: bool) -> None:
+    """Where the search archive is, refreshed first when asked; or why there is none."""
+    archive = archive_module()
+    if archive is None:
+        app.config["ARCHIVE_ERROR"] = "Search is not available: pipeline.archive is not installed."
+        return
+    db_path = outputs_dir / archive.DEFAULT_DB_NAME
+    app.config["ARCHIVE_DB"] = db_path
+    if build_archive:
+        try:  # an unreadable event is skipped with a warning; the others are searched
+            archive.build_index(outputs_dir, db_path, strict=False)
+        except PipelineError as exc:
+            log.warning("search archive not built: %s", exc)
+            app.config["ARCHIVE_ERROR"] = f"Search is not available: {exc}"
+
+
+def _add_search_page(app: Flask, outputs_dir: Path, page: Callable[..., Any]) -> None:
+    """The /search route: the form, a query's results, or why it cannot be read."""
 
     @app.get("/search")
     def search():
@@ -230,14 +258,15 @@ def create_app(outputs_dir: Path, *, build_archive: bool = True) -> Flask:
             limit=SEARCH_LIMIT,
         )
 
-    @app.get("/files/<path:relpath>")
-    def files(relpath: str):
-        target = served_file(outputs_dir, relpath)
-        if target is None:
-            abort(404, description="No such file.")
-        return send_file(target, conditional=True)
 
-    return app
+def _public(exc: OutputsError, outputs_dir: Path) -> str:
+    """The error's message with its file relative to the outputs folder: a page says
+    what is wrong without telling where the server keeps its files."""
+    try:
+        name = Path(exc.file).relative_to(outputs_dir).as_posix()
+    except ValueError:
+        name = Path(exc.file).name
+    return f"{name}: {exc.place}: {exc.problem}" if exc.place else f"{name}: {exc.problem}"
 
 
 def _search(app: Flask, query: str, language: str, event: str):

@@ -1,27 +1,36 @@
-"""What the replay pages show, read from the pipeline's outputs.
+"""What the replay pages show: views over the published outputs.
 
-An outputs folder holds one folder per event (`<event>/index.json`, written by
-`webconf run`). Everything here is read from those files and checked: names
-taken from `index.json` become paths only when they stay inside the event folder,
-so a tampered index cannot make a page point outside the outputs.
+Every file is read through pipeline.outputs.read, the one reader of the outputs, which
+checks each value (types, times, and paths that must stay inside the event folder).
+The pages read leniently: an event whose index.json is broken is left out of the
+lists with one warning, and a transcript that cannot be read shows as empty, so a
+hand-edited file never turns a page into an HTTP 500. What this module adds is what a
+page needs beyond the files: which listed files are really there, what to play, and
+how to mark each passage (from its `origin`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
-import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from pipeline.errors import PipelineError
-from pipeline.writers.labels import engine_name, language_name
+from pipeline.fsio import safe_name
+from pipeline.languages import autonym, language_name
+from pipeline.outputs.layout import INDEX_FILE, SESSION_AUDIO
+from pipeline.outputs.read import (
+    EventIndex,
+    RecordingEntry,
+    SessionEntry,
+    read_event,
+    read_events,
+    read_transcript,
+    transcript_path,
+)
+from pipeline.writers.provenance import engine_name
 
 log = logging.getLogger(__name__)
-
-INDEX_FILE = "index.json"
 
 # Video containers by extension (index.json does not say whether a recording has a
 # picture); everything else is played with <audio>.
@@ -42,13 +51,26 @@ SOURCE_TYPES = {
     ".flac": "audio/flac",
 }
 
-# A language switch names each language in itself.
-AUTONYMS = {"en": "English", "fr": "Français", "es": "Español"}
+# How a page marks a passage, by its origin: what was said is left unmarked; a machine
+# (an MT engine, or Whisper's own speech translation), a person and an interpreter
+# each get their badge.
+PASSAGE_KINDS = {
+    "original": "original",
+    "machine": "machine",
+    "speech-translation": "machine",
+    "person": "person",
+    "interpretation": "interpretation",
+}
+_BADGES = {  # kind -> (css class, badge text)
+    "machine": ("mt", "translated"),
+    "person": ("person", "by a person"),
+    "interpretation": ("interp", "interpreted"),
+}
 
-SESSION_AUDIO = "session.m4a"
 
-# Folder and file names we accept from index.json: one path segment, no dot first.
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ ()+,-]*$")
+def origin_badge(origin: str) -> str:
+    """The badge a page puts on a passage of this origin; "" for what was said."""
+    return _BADGES.get(PASSAGE_KINDS.get(origin, "original"), ("", ""))[1]
 
 
 class WebError(PipelineError):
@@ -68,10 +90,39 @@ class Passage:
     engine: str
     low_confidence: bool
     reviewed: bool
+    origin: str = "original"  # one of pipeline.types.ORIGINS
+
+    @property
+    def kind(self) -> str:
+        """'original', 'machine', 'person' or 'interpretation': how the page marks it."""
+        return PASSAGE_KINDS.get(self.origin, "original")
 
     @property
     def is_original(self) -> bool:
-        return (self.source_language or self.language) == self.language
+        return self.kind == "original"
+
+    @property
+    def css_class(self) -> str:
+        return _BADGES.get(self.kind, ("", ""))[0]
+
+    @property
+    def badge(self) -> str:
+        return _BADGES.get(self.kind, ("", ""))[1]
+
+    @property
+    def badge_title(self) -> str:
+        """The badge's tooltip: who made the text, from what."""
+        source = self.source_language_name
+        translated = self.source_language not in ("", self.language)
+        if self.origin == "speech-translation":
+            return f"Speech translation from {source} ({self.engine_label})"
+        if self.kind == "machine":
+            return f"Machine translation from {source} ({self.engine_label})"
+        if self.kind == "person":
+            return f"Written by a person, from {source}" if translated else "Written by a person"
+        if self.kind == "interpretation":
+            return f"An interpreter's rendering of the {source} speech"
+        return ""
 
     @property
     def engine_label(self) -> str:
@@ -90,7 +141,7 @@ class SessionLanguage:
     provenance: str
     is_original: bool
     engine: str
-    files: dict[str, str]  # extension -> path relative to the event folder
+    files: dict[str, str]  # extension -> path relative to the event folder, present only
 
     @property
     def name(self) -> str:
@@ -98,7 +149,7 @@ class SessionLanguage:
 
     @property
     def autonym(self) -> str:
-        return AUTONYMS.get(self.code, self.name)
+        return autonym(self.code)
 
 
 @dataclass(frozen=True)
@@ -112,6 +163,7 @@ class Session:
     start: float  # recording seconds
     end: float
     languages: tuple[SessionLanguage, ...]
+    entry: SessionEntry = field(repr=False, compare=False)  # as index.json has it
 
     def language_info(self, code: str) -> SessionLanguage | None:
         return next((lang for lang in self.languages if lang.code == code), None)
@@ -167,6 +219,7 @@ class Event:
     sessions: tuple[Session, ...]
     recordings: dict[str, Recording]
     folder: Path
+    index: EventIndex = field(repr=False, compare=False)  # as index.json has it
 
     def session(self, slug: str) -> Session | None:
         return next((s for s in self.sessions if s.slug == slug), None)
@@ -178,147 +231,78 @@ class Event:
 
 # -- reading -------------------------------------------------------------------------
 
-_cache: dict[Path, tuple[tuple[int, int], Any]] = {}
-_cache_lock = threading.Lock()
-
-
-def _read_json(path: Path) -> Any:
-    """Parsed JSON of `path`, cached until the file changes (size or mtime)."""
-    stat = path.stat()
-    key = (stat.st_mtime_ns, stat.st_size)
-    with _cache_lock:
-        hit = _cache.get(path)
-        if hit and hit[0] == key:
-            return hit[1]
-    data = json.loads(path.read_text(encoding="utf-8"))
-    with _cache_lock:
-        _cache[path] = (key, data)
-    return data
-
-
-def safe_name(value: Any) -> str | None:
-    """`value` if it is one harmless path segment, else None."""
-    if isinstance(value, str) and _NAME.match(value) and value not in (".", ".."):
-        return value
-    return None
-
-
-def safe_relpath(folder: Path, value: Any) -> str | None:
-    """`value` as a POSIX path relative to `folder` when it stays inside it, else None."""
-    if not isinstance(value, str) or not value or "\\" in value or "\x00" in value:
-        return None
-    rel = PurePosixPath(value)
-    if rel.is_absolute() or not all(safe_name(part) for part in rel.parts):
-        return None
-    try:
-        (folder / rel).resolve().relative_to(folder.resolve())
-    except (OSError, ValueError):
-        return None
-    return rel.as_posix()
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ("" if value is None else str(value))
-
-
-def _seconds(value: Any, default: float = 0.0) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return default
-
 
 def load_events(outputs_dir: Path) -> list[Event]:
     """Every readable event under `outputs_dir`, newest date first.
 
-    A folder whose index.json cannot be read is skipped with a warning, so one
+    An event whose index.json cannot be read is left out with one warning, so one
     broken event does not take the others down.
     """
-    outputs_dir = Path(outputs_dir)
-    events = []
-    for index in sorted(outputs_dir.glob(f"*/{INDEX_FILE}")):
-        try:
-            event = load_event(outputs_dir, index.parent.name)
-        except WebError as exc:
-            log.warning("%s", exc)
-            continue
-        if event is not None:
-            events.append(event)
+    events = [_event(index) for index in read_events(Path(outputs_dir), strict=False)]
     events.sort(key=lambda e: (e.date, e.slug), reverse=True)
     return events
 
 
 def load_event(outputs_dir: Path, slug: str) -> Event | None:
-    """The event in folder `slug`, or None when there is no such event."""
+    """The event in folder `slug`, or None when there is no such event.
+
+    An event whose index.json is there but broken raises OutputsError (the replay
+    page says why it cannot be shown).
+    """
     if safe_name(slug) is None:
         return None
     folder = Path(outputs_dir) / slug
-    index = folder / INDEX_FILE
-    if not index.is_file():
+    if not (folder / INDEX_FILE).is_file():
         return None
-    try:
-        data = _read_json(index)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WebError(f"{index}: cannot read the event index ({exc})") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("event"), dict):
-        raise WebError(f"{index}: not an event index (no 'event' object)")
-    info = data["event"]
-    languages = tuple(
-        code for code in info.get("languages") or () if isinstance(code, str) and safe_name(code)
-    )
-    sessions = tuple(
-        session
-        for raw in data.get("sessions") or ()
-        if (session := _session(folder, raw)) is not None
-    )
+    index = read_event(folder, strict=True)
+    return None if index is None else _event(index)
+
+
+def _present(folder: Path, relpath: str | None) -> str | None:
+    """`relpath` when the file is there (the reader has checked it stays inside)."""
+    return relpath if relpath and (folder / relpath).is_file() else None
+
+
+def _event(index: EventIndex) -> Event:
     recordings = {}
-    for name, raw in (data.get("recordings") or {}).items():
-        recording = _recording(folder, name, raw, languages)
+    for name, entry in index.recordings.items():
+        recording = _recording(index.folder, entry, index.languages)
         if recording is not None:
             recordings[name] = recording
     return Event(
-        slug=slug,
-        title=_text(info.get("title")) or slug,
-        date=_text(info.get("date")),
-        languages=languages,
-        sessions=sessions,
+        slug=index.slug,
+        title=index.title or index.slug,
+        date=index.date,
+        languages=index.languages,
+        sessions=tuple(_session(index.folder, entry) for entry in index.sessions),
         recordings=recordings,
-        folder=folder,
+        folder=index.folder,
+        index=index,
     )
 
 
-def _session(folder: Path, raw: Any) -> Session | None:
-    if not isinstance(raw, dict) or safe_name(raw.get("slug")) is None:
-        return None
-    slug = raw["slug"]
-    languages = []
-    for code, info in (raw.get("languages") or {}).items():
-        if safe_name(code) is None or not isinstance(info, dict):
-            continue
-        files = {}
-        for ext in ("vtt", "srt", "txt", "html", "json"):
-            rel = f"{slug}/{code}.{ext}"
-            if (folder / rel).is_file():
-                files[ext] = rel
-        languages.append(
-            SessionLanguage(
-                code=code,
-                provenance=_text(info.get("provenance")),
-                is_original=bool(info.get("is_original")),
-                engine=_text(info.get("engine")),
-                files=files,
-            )
+def _session(folder: Path, entry: SessionEntry) -> Session:
+    languages = tuple(
+        SessionLanguage(
+            code=lang.language,
+            provenance=lang.provenance,
+            is_original=lang.is_original,
+            engine=lang.engine,
+            files={ext: rel for ext, rel in lang.files.items() if _present(folder, rel)},
         )
+        for lang in entry.languages
+    )
     return Session(
-        index=int(_seconds(raw.get("index"), 0)),
-        slug=slug,
-        title=_text(raw.get("title")) or slug,
-        speakers=tuple(_text(s) for s in raw.get("speakers") or ()),
-        language=_text(raw.get("language")),
-        recording=_text(raw.get("recording")),
-        start=_seconds(raw.get("start")),
-        end=_seconds(raw.get("end")),
-        languages=tuple(languages),
+        index=entry.index,
+        slug=entry.slug,
+        title=entry.title or entry.slug,
+        speakers=entry.speakers,
+        language=entry.language,
+        recording=entry.recording,
+        start=entry.start_ms / 1000,
+        end=entry.end_ms / 1000,
+        languages=languages,
+        entry=entry,
     )
 
 
@@ -330,33 +314,27 @@ def _source(path: str) -> MediaSource:
     return MediaSource(path=path, type=SOURCE_TYPES.get(PurePosixPath(path).suffix.lower()))
 
 
-def _recording(folder: Path, name: Any, raw: Any, languages: tuple[str, ...]) -> Recording | None:
-    if not isinstance(raw, dict):
-        return None
-    media = safe_relpath(folder, raw.get("media"))
-    if media is None or not (folder / media).is_file():
+def _recording(folder: Path, entry: RecordingEntry, languages: tuple[str, ...]) -> Recording | None:
+    media = _present(folder, entry.media)
+    if media is None:
         return None
     sources = [_source(media)]
     # A WebM copy beside the recording (same stem) plays in every browser; prefer it.
     webm = PurePosixPath(media).with_suffix(".webm").as_posix()
     if webm != media and (folder / webm).is_file():
         sources.insert(0, _source(webm))
-    tracks = []
-    raw_tracks = raw.get("tracks") or {}
-    for code in languages:
-        rel = safe_relpath(folder, raw_tracks.get(code))
-        if rel and (folder / rel).is_file():
-            tracks.append(Track(code, AUTONYMS.get(code, language_name(code)), rel))
-    chapters = safe_relpath(folder, raw.get("chapters"))
-    if chapters and not (folder / chapters).is_file():
-        chapters = None
+    tracks = tuple(
+        Track(code, autonym(code), rel)
+        for code in languages
+        if (rel := _present(folder, entry.tracks.get(code)))
+    )
     return Recording(
-        name=_text(name),
+        name=entry.name,
         media=media,
         kind=media_kind(media),
         sources=tuple(sources),
-        chapters=chapters,
-        tracks=tuple(tracks),
+        chapters=_present(folder, entry.chapters),
+        tracks=tracks,
     )
 
 
@@ -372,8 +350,8 @@ def player_for(event: Event, session: Session) -> Player | None:
             offset=0.0,
             whole_recording=True,
         )
-    audio = f"{session.slug}/{SESSION_AUDIO}"
-    if not (event.folder / audio).is_file():
+    audio = _present(event.folder, session.entry.audio or f"{session.slug}/{SESSION_AUDIO}")
+    if audio is None:
         return None
     tracks = tuple(
         Track(lang.code, lang.autonym, lang.files["vtt"])
@@ -391,36 +369,30 @@ def player_for(event: Event, session: Session) -> Player | None:
 
 
 def load_passages(event: Event, session: Session, language: str) -> list[Passage]:
-    """The session's sentences in `language`, timed in recording seconds."""
-    info = session.language_info(language)
-    if info is None or "json" not in info.files:
+    """The session's sentences in `language`, timed in recording seconds; none when
+    the transcript is not there or cannot be read (logged once as a warning)."""
+    if session.language_info(language) is None:
         return []
-    path = event.folder / info.files["json"]
-    try:
-        data = _read_json(path)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        log.warning("%s: cannot read the transcript (%s)", path, exc)
+    if not transcript_path(event.index, session.entry, language).is_file():
         return []
-    segments = data.get("segments") if isinstance(data, dict) else None
-    passages = []
-    for seg in segments if isinstance(segments, list) else ():
-        if not isinstance(seg, dict):
-            continue
-        start = _seconds(seg.get("recording_start"), session.start + _seconds(seg.get("start")))
-        end = _seconds(seg.get("recording_end"), session.start + _seconds(seg.get("end")))
-        passages.append(
-            Passage(
-                start=start,
-                end=max(start, end),
-                text=_text(seg.get("text")),
-                language=_text(seg.get("language")) or language,
-                source_language=_text(seg.get("source_language")),
-                source_text=_text(seg.get("source_text")),
-                engine=_text(seg.get("engine")),
-                low_confidence=bool(seg.get("low_confidence")),
-                reviewed=bool(seg.get("reviewed")),
-            )
+    transcript = read_transcript(event.index, session.entry, language, strict=False)
+    if transcript is None:
+        return []
+    passages = [
+        Passage(
+            start=seg.recording_start_ms / 1000,
+            end=max(seg.recording_start_ms, seg.recording_end_ms) / 1000,
+            text=seg.text,
+            language=seg.language,
+            source_language=seg.source_language,
+            source_text=seg.source_text,
+            engine=seg.engine,
+            low_confidence=seg.low_confidence,
+            reviewed=seg.reviewed,
+            origin=seg.origin,
         )
+        for seg in transcript.segments
+    ]
     passages.sort(key=lambda p: p.start)
     return passages
 

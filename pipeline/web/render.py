@@ -14,8 +14,8 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from pipeline.timecode import seconds_fragment, short_clock
 from pipeline.web.data import Event, Session
-from pipeline.writers.timing import seconds_fragment, short_clock
 
 ASSETS = ("replay.css", "replay.js")
 

@@ -21,6 +21,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from pipeline.fsio import atomic_link_or_copy
 from pipeline.web import render
 from pipeline.web.data import (
     Event,
@@ -31,7 +32,6 @@ from pipeline.web.data import (
     player_for,
 )
 from pipeline.writers import atomic_write
-from pipeline.writers.atomic import atomic_link_or_copy
 
 SITE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

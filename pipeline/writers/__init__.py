@@ -6,9 +6,9 @@ Each format is a `Writer` (extension + pure `render(track, event) -> str`);
 
 from __future__ import annotations
 
-from pipeline.writers.atomic import atomic_write, atomic_write_json
+from pipeline.fsio import atomic_write, atomic_write_json
 from pipeline.writers.base import Writer
-from pipeline.writers.chapters import chapters_filename, write_chapters
+from pipeline.writers.chapters import write_chapters
 from pipeline.writers.index import IndexEntry, write_event_index
 from pipeline.writers.session import WRITERS, write_session_track
 from pipeline.writers.vtt import write_recording_track
@@ -19,7 +19,6 @@ __all__ = [
     "Writer",
     "atomic_write",
     "atomic_write_json",
-    "chapters_filename",
     "write_chapters",
     "write_event_index",
     "write_recording_track",

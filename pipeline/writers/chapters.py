@@ -7,16 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.fsio import atomic_write
 from pipeline.types import Event, Session
-from pipeline.writers.atomic import atomic_write
-from pipeline.writers.cues import TimedCue, clean_lines
-from pipeline.writers.labels import event_line
+from pipeline.writers.provenance import event_line
+from pipeline.writers.timed import TimedCue, clean_lines
 from pipeline.writers.vtt import render_cues
-
-
-def chapters_filename(recording: Path) -> str:
-    """`<recording-stem>.chapters.vtt`, the name it has beside the other outputs."""
-    return f"{Path(recording).stem}.chapters.vtt"
 
 
 def _sessions_of(event: Event, recording: Path) -> list[Session]:

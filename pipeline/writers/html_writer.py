@@ -11,21 +11,20 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
+from pipeline.languages import language_name
+from pipeline.outputs.layout import SESSION_AUDIO
+from pipeline.timecode import seconds_fragment, short_clock
 from pipeline.types import Event, SessionTrack
 from pipeline.writers.base import Writer
-from pipeline.writers.labels import (
+from pipeline.writers.paragraphs import Paragraph, Passage, paragraphs
+from pipeline.writers.provenance import (
     composition,
     event_line,
-    language_name,
     provenance,
     recording_range,
     session_line,
     speakers_line,
 )
-from pipeline.writers.paragraphs import Paragraph, Passage, paragraphs
-from pipeline.writers.timing import seconds_fragment, short_clock
-
-SESSION_AUDIO = "session.m4a"  # the session's audio, written beside the transcripts
 
 STYLE = """\
 body{font:1.05rem/1.6 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;\

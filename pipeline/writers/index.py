@@ -9,31 +9,29 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
-from pipeline.text import format_clock
+from pipeline.fsio import atomic_write, to_json_text
+from pipeline.languages import language_name
+from pipeline.outputs.layout import FORMAT_VERSION, INDEX_FILE, INDEX_PAGE, SESSION_FORMATS
+from pipeline.timecode import format_clock, seconds
 from pipeline.types import Event, Session, SessionTrack
-from pipeline.writers.atomic import atomic_write, to_json_text
-from pipeline.writers.chapters import chapters_filename
 from pipeline.writers.html_writer import STYLE, page
 from pipeline.writers.json_writer import event_dict
-from pipeline.writers.labels import (
+from pipeline.writers.provenance import (
     composition,
-    language_name,
-    marker,
     original_share,
     provenance,
     speakers_line,
     track_marker,
 )
-from pipeline.writers.timing import seconds
-
-FORMAT_ORDER = ("vtt", "srt", "txt", "html", "json")
 
 RecordingTracks = Mapping[str, Mapping[str, str | PurePath]]
 """Recording file name -> language -> its full-recording VTT (relative to out_dir)."""
 
 Chapters = Mapping[str, str | PurePath]
 """Recording file name -> its chapters VTT (relative to out_dir)."""
-MEDIA_DIR = "media"  # out_dir/media/<recording file name>: the recording, for replay pages
+
+Media = Mapping[str, str | PurePath]
+"""Recording file name -> the recording as published under out_dir/media/."""
 
 
 @dataclass(frozen=True)
@@ -45,12 +43,12 @@ class IndexEntry:
     engine: str
     is_original: bool
     files: Mapping[str, str] = field(hash=False)  # extension -> path relative to out_dir
-    source_language: str = ""
-    audio: str | None = None  # the session's audio file, relative to out_dir
-    provenance: str = ""  # the files' header wording; "" = derive from is_original
-    label: str = ""  # short table label; "" = derive from is_original and engine
-    original_share: float | None = None  # share of characters that are original speech
-    kind: str = ""  # "original", "translation" or "mixed"; "" = from is_original
+    source_language: str
+    audio: str | None  # the session's audio file, relative to out_dir
+    provenance: str  # the files' header wording
+    label: str  # short table label
+    original_share: float  # share of characters that are original speech
+    kind: str  # "original", "translation" or "mixed"
 
     @classmethod
     def from_written(
@@ -73,17 +71,12 @@ class IndexEntry:
             provenance=provenance(track),
             label=track_marker(track),
             original_share=original_share(track),
-            kind=composition(track).kind,
+            kind=composition(track).kind or ("original" if track.is_original else "translation"),
         )
 
     @property
-    def marker(self) -> str:
-        return self.label or marker(self.is_original, self.engine)
-
-    @property
     def css_class(self) -> str:
-        kind = self.kind or ("original" if self.is_original else "translation")
-        return {"original": "original", "mixed": "mixed"}.get(kind, "mt")
+        return {"original": "original", "mixed": "mixed"}.get(self.kind, "mt")
 
 
 def relative(path: Path | str | PurePath, out_dir: Path) -> str:
@@ -113,7 +106,7 @@ def _languages(event: Event, entries: Sequence[IndexEntry]) -> list[str]:
 
 
 def _ordered_files(files: Mapping[str, str]) -> list[tuple[str, str]]:
-    rank = {ext: n for n, ext in enumerate(FORMAT_ORDER)}
+    rank = {ext: n for n, ext in enumerate(SESSION_FORMATS)}
     return sorted(files.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
 
 
@@ -140,14 +133,15 @@ def index_dict(
     recording_tracks: RecordingTracks,
     out_dir: Path,
     chapters: Chapters | None = None,
+    media: Media | None = None,
 ) -> dict[str, Any]:
     """index.json as a dict; session times are seconds in recording time.
 
-    `recordings` maps each recording's file name to its chapters track (or None)
-    and its full-recording subtitle tracks by language; `recording_tracks` is the
-    older flat list of the same tracks.
+    `recordings` maps each recording's file name to its published media (or None),
+    its chapters track (or None) and its full-recording subtitle tracks by language.
     """
     chapters = chapters or {}
+    media = media or {}
     table = _by_session(entries)
     sessions = []
     for session in _sessions(event, entries):
@@ -168,7 +162,7 @@ def index_dict(
                         "engine": cells[lang].engine,
                         "is_original": cells[lang].is_original,
                         "source_language": cells[lang].source_language or None,
-                        "original_share": _share(cells[lang]),
+                        "original_share": cells[lang].original_share,
                         "provenance": cells[lang].provenance or None,
                         "files": dict(_ordered_files(cells[lang].files)),
                     }
@@ -177,16 +171,11 @@ def index_dict(
                 },
             }
         )
-    tracks = [
-        {"recording": recording, "language": lang, "file": relative(path, out_dir)}
-        for recording, by_lang in recording_tracks.items()
-        for lang, path in by_lang.items()
-    ]
     recordings = {
         name: {
             # the recording itself, published beside the outputs for replay pages
-            "media": f"{MEDIA_DIR}/{name}" if (out_dir / MEDIA_DIR / name).is_file() else None,
-            "chapters": _chapters_file(chapters, name, out_dir),
+            "media": _relative_or_none(media.get(name), out_dir),
+            "chapters": _relative_or_none(chapters.get(name), out_dir),
             "tracks": {
                 lang: relative(path, out_dir)
                 for lang, path in recording_tracks.get(name, {}).items()
@@ -195,17 +184,11 @@ def index_dict(
         for name in _recording_names(event, recording_tracks, chapters)
     }
     return {
+        "format": FORMAT_VERSION,
         "event": event_dict(event),
         "sessions": sessions,
-        "recording_tracks": tracks,
         "recordings": recordings,
     }
-
-
-def _share(entry: IndexEntry) -> float:
-    if entry.original_share is not None:
-        return entry.original_share
-    return 1.0 if entry.is_original else 0.0
 
 
 def _recording_names(
@@ -219,19 +202,8 @@ def _recording_names(
     return names
 
 
-def _chapters_file(chapters: Chapters, name: str, out_dir: Path) -> str | None:
-    path = chapters.get(name)
+def _relative_or_none(path: str | PurePath | None, out_dir: Path) -> str | None:
     return None if path is None else relative(path, out_dir)
-
-
-def find_chapters(event: Event, out_dir: Path) -> dict[str, str]:
-    """Chapters tracks already written in out_dir, by recording file name."""
-    found = {}
-    for rec in event.recordings:
-        name = chapters_filename(rec.file)
-        if (Path(out_dir) / name).is_file():
-            found[rec.file.name] = name
-    return found
 
 
 def _link(href: str, label: str) -> str:
@@ -242,7 +214,7 @@ def _cell(entry: IndexEntry | None) -> str:
     if entry is None:
         return '<td class="missing">\u2014</td>'
     links = " \u00b7 ".join(_link(path, ext.upper()) for ext, path in _ordered_files(entry.files))
-    label = escape(entry.marker)
+    label = escape(entry.label)
     title = f' title="{escape(entry.provenance)}"' if entry.provenance else ""
     return f'<td><span class="{entry.css_class}"{title}>{label}</span><br>{links}</td>'
 
@@ -315,16 +287,17 @@ def write_event_index(
     out_dir: Path,
     recording_tracks: RecordingTracks | None = None,
     chapters: Chapters | None = None,
+    media: Media | None = None,
 ) -> list[Path]:
     """Write out_dir/index.json and out_dir/index.html; returns both paths.
 
-    `chapters` maps recording file names to their chapters tracks; None lists the
-    `<stem>.chapters.vtt` files (see `write_chapters`) already in out_dir.
+    Everything the index links to is given (nothing is looked up on disk): the
+    entries' files, the full-recording tracks, chapters and published media.
     """
     out_dir = Path(out_dir)
     tracks = recording_tracks or {}
-    chapters = find_chapters(event, out_dir) if chapters is None else chapters
-    json_path, html_path = out_dir / "index.json", out_dir / "index.html"
-    atomic_write(json_path, to_json_text(index_dict(event, entries, tracks, out_dir, chapters)))
+    json_path, html_path = out_dir / INDEX_FILE, out_dir / INDEX_PAGE
+    document = index_dict(event, entries, tracks, out_dir, chapters, media)
+    atomic_write(json_path, to_json_text(document))
     atomic_write(html_path, index_html(event, entries, tracks, out_dir, chapters))
     return [json_path, html_path]

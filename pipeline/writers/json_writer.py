@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.fsio import to_json_text
+from pipeline.timecode import seconds
 from pipeline.types import Event, Sentence, SessionTrack, Word
-from pipeline.writers.atomic import to_json_text
 from pipeline.writers.base import Writer
-from pipeline.writers.cues import session_cues
-from pipeline.writers.labels import is_original_sentence, original_share, provenance
-from pipeline.writers.timing import seconds, to_session_ms
+from pipeline.writers.provenance import is_original_sentence, original_share, provenance
+from pipeline.writers.timed import session_cues
+from pipeline.writers.timing import to_session_ms
 
 
 def event_dict(event: Event) -> dict[str, Any]:
@@ -51,6 +52,7 @@ def _segment(track: SessionTrack, sentence: Sentence) -> dict[str, Any]:
         "source_language": sentence.source_language or sentence.language,
         "source_text": None if original else sentence.source_text,
         "engine": sentence.engine,
+        "origin": sentence.origin,
         # unsure recognition that no person has reviewed since
         "low_confidence": sentence.low_confidence and not sentence.reviewed,
         "reviewed": sentence.reviewed,
@@ -96,6 +98,7 @@ def track_dict(track: SessionTrack, event: Event) -> dict[str, Any]:
                 "lines": list(cue.lines),
                 "low_confidence": cue.low_confidence,
                 "reviewed": cue.reviewed,
+                "origin": cue.origin,
             }
             for cue in session_cues(track)
         ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.types import SessionTrack
-from pipeline.writers.labels import is_original_sentence
+from pipeline.writers.provenance import is_original_sentence
 from pipeline.writers.timing import to_session_ms
 
 PAUSE_MS = 2000  # a silence this long reads as a change of thought

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.fsio import atomic_write
 from pipeline.types import Event, SessionTrack
 from pipeline.writers import html_writer, json_writer, srt_writer, txt, vtt
-from pipeline.writers.atomic import atomic_write
 from pipeline.writers.base import Writer
 
 _ALL = (vtt.WRITER, srt_writer.WRITER, txt.WRITER, json_writer.WRITER, html_writer.WRITER)
@@ -22,22 +22,22 @@ def write_session_track(
     formats: Iterable[str] | None = None,
     note_low_confidence: bool = False,
     note_reviewed: bool = False,
+    audio: str | None = None,
 ) -> list[Path]:
     """Write `<lang>.<ext>` for each format (all of WRITERS by default) into `folder`.
 
     Every format is rendered before any file is written, so a rendering bug
     leaves the folder as it was; each file is then replaced atomically.
     `note_low_confidence` / `note_reviewed` add a NOTE before each such cue in
-    the VTT. The HTML transcript gets an audio player when the session's audio
-    (`session.m4a`) is already in `folder`.
+    the VTT. `audio` is the session's audio file beside them (its name), which the
+    HTML transcript plays; None: no player.
     """
     writers = [WRITERS[ext] for ext in (WRITERS if formats is None else formats)]
     folder = Path(folder)
-    audio = html_writer.SESSION_AUDIO
     options = {
         "note_low_confidence": note_low_confidence,
         "note_reviewed": note_reviewed,
-        "audio": audio if (folder / audio).is_file() else None,
+        "audio": audio,
     }
     rendered = [
         (folder / w.filename(track.language), w.render_with(track, event, options)) for w in writers

@@ -8,7 +8,7 @@ import srt
 
 from pipeline.types import Event, SessionTrack
 from pipeline.writers.base import Writer
-from pipeline.writers.cues import session_cues
+from pipeline.writers.timed import session_cues
 
 
 def srt_safe(line: str) -> str:

@@ -5,18 +5,18 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+from pipeline.languages import language_name
+from pipeline.timecode import short_clock
 from pipeline.types import Event, SessionTrack
 from pipeline.writers.base import Writer
-from pipeline.writers.labels import (
+from pipeline.writers.paragraphs import Paragraph, Passage, paragraphs
+from pipeline.writers.provenance import (
     event_line,
-    language_name,
     provenance_with_engine,
     recording_range,
     session_line,
     speakers_line,
 )
-from pipeline.writers.paragraphs import Paragraph, Passage, paragraphs
-from pipeline.writers.timing import short_clock
 
 WIDTH = 80
 LOW_CONFIDENCE_MARK = "[?]"

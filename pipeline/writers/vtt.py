@@ -8,19 +8,19 @@ from pathlib import Path
 
 import webvtt
 
+from pipeline.fsio import atomic_write
+from pipeline.languages import language_name
+from pipeline.timecode import clock_ms
 from pipeline.types import Cue, Event, SessionTrack
-from pipeline.writers.atomic import atomic_write
 from pipeline.writers.base import Writer
-from pipeline.writers.cues import TimedCue, clean_lines, normalise_cues, session_cues
-from pipeline.writers.labels import (
+from pipeline.writers.provenance import (
     event_line,
-    language_name,
     provenance,
     recording_range,
     session_line,
     speakers_line,
 )
-from pipeline.writers.timing import clock_ms
+from pipeline.writers.timed import TimedCue, clean_lines, normalise_cues, session_cues
 
 
 def escape_cue_text(line: str) -> str:

@@ -1,0 +1,1 @@
+"""The event and its sessions: the manifest, and which session a moment belongs to."""

@@ -1,0 +1,328 @@
+"""Read and validate the event manifest (TOML) into an `Event`.
+
+Every mistake is collected and reported on its own line, so an organiser fixes the
+whole file in one pass instead of one error per run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ManifestError
+from pipeline.languages import LANGUAGES
+from pipeline.timecode import agenda_time, parse_time
+from pipeline.types import Event, Recording, Session
+
+EVENT_KEYS = {"title", "date", "languages", "description"}
+RECORDING_KEYS = {"file", "language", "stream", "title"}
+SESSION_KEYS = {"title", "start", "end", "speakers", "language", "recording"}
+GLOSSARY_KEYS = {"keep"}
+TOP_KEYS = {"event", "recording", "session", "glossary"}
+END_TOLERANCE_MS = 1000  # agendas are written to the second; allow rounding up
+
+class _Problems:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lines: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.lines.append(f"{self.path}: {where}: {message}")
+
+    def unknown_keys(self, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
+        for key in table:
+            if key not in allowed:
+                self.add(
+                    where, f"unknown key {key!r} (expected one of: {', '.join(sorted(allowed))})"
+                )
+
+
+def _language(problems: _Problems, where: str, value: Any, allowed: tuple[str, ...]) -> str | None:
+    if value is None:
+        return None
+    if value not in allowed:
+        problems.add(where, f"language {value!r} is not one of: {', '.join(allowed)}")
+        return None
+    return value
+
+
+def _string_list(problems: _Problems, where: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.add(where, "expected a list of strings")
+        return ()
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def load_manifest(path: Path | str) -> Event:
+    """Read and validate an event manifest; ManifestError lists every mistake."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: manifest not found") from None
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"{path}: not a UTF-8 text file ({exc.reason})") from None
+    except OSError as exc:  # a folder, no permission, an unreadable disk
+        raise ManifestError(f"{path}: cannot read the manifest ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"{path}: invalid TOML: {exc}") from None
+    return parse_manifest(data, path)
+
+
+def parse_manifest(data: Mapping[str, Any], path: Path) -> Event:
+    problems = _Problems(path)
+    base = path.parent
+    problems.unknown_keys("top level", data, TOP_KEYS)
+
+    event = data.get("event", {})
+    if not isinstance(event, dict):
+        problems.add("[event]", "must be a table")
+        event = {}
+    problems.unknown_keys("[event]", event, EVENT_KEYS)
+    title = event.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.add("[event]", "missing 'title'")
+        title = "untitled"
+    date = event.get("date", "")
+    if isinstance(date, dt.date):
+        date = date.isoformat()
+    if not isinstance(date, str):
+        problems.add("[event]", f"'date' {date!r} is not a date (expected YYYY-MM-DD)")
+        date = ""
+    languages = event.get("languages", list(LANGUAGES))
+    if (
+        not isinstance(languages, list)
+        or not languages
+        or any(lang not in LANGUAGES for lang in languages)
+    ):
+        problems.add(
+            "[event]", f"'languages' must be a non-empty list drawn from {list(LANGUAGES)}"
+        )
+        languages = list(LANGUAGES)
+    languages = tuple(dict.fromkeys(languages))
+
+    recordings = _recordings(problems, data.get("recording", []), base, languages)
+    sessions = _sessions(problems, data.get("session", []), base, languages, recordings)
+
+    glossary = data.get("glossary", {})
+    if not isinstance(glossary, dict):
+        problems.add("[glossary]", "must be a table")
+        glossary = {}
+    problems.unknown_keys("[glossary]", glossary, GLOSSARY_KEYS)
+    keep = _string_list(problems, "[glossary] keep", glossary.get("keep"))
+
+    if problems.lines:
+        raise ManifestError("\n".join(problems.lines))
+    return Event(
+        title=title.strip(),
+        date=date,
+        languages=languages,
+        recordings=recordings,
+        sessions=sessions,
+        glossary=keep,
+        manifest_path=path,
+    )
+
+
+def _recordings(
+    problems: _Problems, raw: Any, base: Path, languages: tuple[str, ...]
+) -> tuple[Recording, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.add("[[recording]]", 'at least one recording is required (file = "...")')
+        return ()
+    out = []
+    for i, rec in enumerate(raw, start=1):
+        where = f"[[recording]] {i}"
+        if not isinstance(rec, dict):
+            problems.add(where, "must be a table")
+            continue
+        problems.unknown_keys(where, rec, RECORDING_KEYS)
+        file = rec.get("file")
+        if not isinstance(file, str) or not file:
+            problems.add(where, "missing 'file'")
+            continue
+        full = (base / file).resolve()
+        if not full.is_file():
+            problems.add(where, f"file not found: {full}")
+        stream = rec.get("stream")
+        if stream is not None and (
+            not isinstance(stream, int) or isinstance(stream, bool) or stream < 0
+        ):
+            problems.add(where, f"'stream' {stream!r} must be a stream index >= 0")
+            stream = None
+        language = _language(problems, where, rec.get("language"), languages)
+        out.append(Recording(file=full, language=language, stream=stream))
+    files = [r.file for r in out]
+    for f in {f for f in files if files.count(f) > 1}:
+        problems.add("[[recording]]", f"{f.name} is listed more than once")
+    return tuple(out)
+
+
+def _sessions(
+    problems: _Problems,
+    raw: Any,
+    base: Path,
+    languages: tuple[str, ...],
+    recordings: tuple[Recording, ...],
+) -> tuple[Session, ...]:
+    if not isinstance(raw, list):
+        problems.add("[[session]]", "must be an array of tables ([[session]])")
+        return ()
+    out: list[Session] = []
+    for i, ses in enumerate(raw, start=1):
+        where = f"[[session]] {i}"
+        if not isinstance(ses, dict):
+            problems.add(where, "must be a table")
+            continue
+        problems.unknown_keys(where, ses, SESSION_KEYS)
+        title = ses.get("title")
+        if not isinstance(title, str) or not title.strip():
+            problems.add(where, "missing 'title'")
+            title = f"Session {i}"
+        where = f"[[session]] {i} ({title.strip()!r})"
+        recording = _session_recording(problems, where, ses.get("recording"), base, recordings)
+        start_ms = end_ms = None
+        try:
+            start_ms = parse_time(ses.get("start", 0))
+        except ValueError as exc:
+            problems.add(where, f"start: {exc}")
+        if "end" in ses:
+            try:
+                end_ms = parse_time(ses["end"])
+            except ValueError as exc:
+                problems.add(where, f"end: {exc}")
+        if start_ms is not None and end_ms is not None and end_ms <= start_ms:
+            problems.add(
+                where, f"end {agenda_time(end_ms)} is not after start {agenda_time(start_ms)}"
+            )
+            end_ms = None
+        speakers = _string_list(problems, f"{where} speakers", ses.get("speakers"))
+        language = _language(problems, where, ses.get("language"), languages)
+        if recording is None or start_ms is None:
+            continue
+        out.append(
+            Session(
+                index=i,
+                title=title.strip(),
+                recording=recording,
+                start_ms=start_ms,
+                end_ms=end_ms if end_ms is not None else -1,
+                speakers=speakers,
+                language=language,
+            )
+        )
+    _check_overlaps(problems, out)
+    return tuple(out)
+
+
+def _session_recording(
+    problems: _Problems, where: str, name: Any, base: Path, recordings: tuple[Recording, ...]
+) -> Path | None:
+    if name is None:
+        if len(recordings) == 1:
+            return recordings[0].file
+        if recordings:
+            problems.add(
+                where, 'several recordings: name this session\'s one with recording = "FILE"'
+            )
+        return None
+    if not isinstance(name, str):
+        problems.add(where, "'recording' must be a file name")
+        return None
+    full = (base / name).resolve()
+    if full not in {r.file for r in recordings}:
+        problems.add(where, f"recording {name!r} is not one of the [[recording]] files")
+        return None
+    return full
+
+
+def _check_overlaps(problems: _Problems, sessions: list[Session]) -> None:
+    by_recording: dict[Path, list[Session]] = {}
+    for s in sessions:
+        by_recording.setdefault(s.recording, []).append(s)
+    for group in by_recording.values():
+        group.sort(key=lambda s: s.start_ms)
+        for a, b in zip(group, group[1:], strict=False):
+            a_end = a.end_ms if a.end_ms >= 0 else b.start_ms
+            if b.start_ms < a_end or a.start_ms == b.start_ms:
+                problems.add(
+                    f"[[session]] {b.index} ({b.title!r})",
+                    f"starts at {agenda_time(b.start_ms)}, inside session {a.index} "
+                    f"({agenda_time(a.start_ms)}-{agenda_time(a_end)})",
+                )
+
+
+def resolve_against_media(event: Event, durations_ms: Mapping[Path, int]) -> Event:
+    """Fill open session ends and check every session lies within its recording.
+
+    A session without `end` runs to the next session of its recording, or to the
+    recording's end. With no sessions at all, each recording is one session.
+    """
+    problems = _Problems(event.manifest_path or Path("manifest"))
+    sessions = list(event.sessions)
+    if not sessions:
+        sessions = [
+            Session(
+                index=i,
+                title=event.title if len(event.recordings) == 1 else r.file.stem,
+                recording=r.file,
+                start_ms=0,
+                end_ms=-1,
+            )
+            for i, r in enumerate(event.recordings, start=1)
+        ]
+    resolved = []
+    for s in sessions:
+        duration = durations_ms[s.recording]
+        end = s.end_ms
+        if end < 0:
+            later = [
+                o.start_ms
+                for o in sessions
+                if o.recording == s.recording and o.start_ms > s.start_ms
+            ]
+            end = min(later) if later else duration
+        where = f"[[session]] {s.index} ({s.title!r})"
+        if s.start_ms >= duration:
+            problems.add(
+                where,
+                f"starts at {agenda_time(s.start_ms)}, after the end of "
+                f"{s.recording.name} ({agenda_time(duration)})",
+            )
+            continue
+        if end > duration + END_TOLERANCE_MS:
+            problems.add(
+                where,
+                f"ends at {agenda_time(end)}, beyond the end of "
+                f"{s.recording.name} ({agenda_time(duration)})",
+            )
+            continue
+        resolved.append(
+            Session(
+                index=s.index,
+                title=s.title,
+                recording=s.recording,
+                start_ms=s.start_ms,
+                end_ms=min(end, duration),
+                speakers=s.speakers,
+                language=s.language,
+            )
+        )
+    if problems.lines:
+        raise ManifestError("\n".join(problems.lines))
+    return Event(
+        title=event.title,
+        date=event.date,
+        languages=event.languages,
+        recordings=event.recordings,
+        sessions=tuple(resolved),
+        glossary=event.glossary,
+        manifest_path=event.manifest_path,
+    )

@@ -1,0 +1,50 @@
+"""Command line: a thin layer over the library API.
+
+Library errors (PipelineError) are caught once here and printed as one line;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from pipeline.errors import PipelineError
+
+EXIT_USER_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from pipeline.cli import archive, models, mux, run, subtitles, web
+
+    parser = argparse.ArgumentParser(
+        prog="webconf",
+        description="Offline subtitles and transcripts for webconference recordings.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for group in (run, subtitles, archive, web, mux, models):
+        group.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return args.func(args)
+    except PipelineError as exc:
+        print(f"webconf: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("webconf: interrupted; run again to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

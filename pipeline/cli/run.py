@@ -1,0 +1,73 @@
+"""Command-line registration of `webconf run`."""
+
+from __future__ import annotations
+
+import argparse
+
+from pipeline.cli.options import subtitle_profile_option
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.run.event import RunOptions, run_event
+    from pipeline.subtitles.profiles import get_profile
+
+    options = RunOptions(
+        model=args.model,
+        mt=args.mt,
+        profile=get_profile(args.subtitle_profile),
+        export_audio=not args.no_audio,
+        use_cache=not args.no_cache,
+        show_progress=False if args.quiet else None,
+        note_low_confidence=args.note_low_confidence,
+    )
+    result = run_event(args.manifest, args.out, options)
+    sessions = len({t.session.index for t in result.tracks})
+    print(
+        f"{result.event.title}: {sessions} sessions x {len(result.event.languages)} languages "
+        f"written to {result.event_dir}/ (open {result.event_dir / 'index.html'})"
+    )
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from pipeline.models.locate import DEFAULT_WHISPER_MODEL, WHISPER_MODELS
+    from pipeline.translate.engines import MT_MODES
+
+    run = sub.add_parser(
+        "run",
+        help="transcribe, translate and write one event",
+        description="Run the pipeline on an event manifest (TOML).",
+    )
+    run.add_argument("manifest", metavar="EVENT.toml", help="the event manifest")
+    run.add_argument(
+        "--out", default="outputs", metavar="DIR", help="output folder (default: outputs/)"
+    )
+    run.add_argument(
+        "--model",
+        default=DEFAULT_WHISPER_MODEL,
+        choices=WHISPER_MODELS,
+        help=f"Whisper model (default: {DEFAULT_WHISPER_MODEL})",
+    )
+    run.add_argument(
+        "--mt",
+        default="auto",
+        choices=MT_MODES,
+        help="translation engine: auto = argos where a package is installed, "
+        "else apertium; whisper = Whisper speech translation into English",
+    )
+    run.add_argument(
+        "--no-audio", action="store_true", help="do not write each session's audio file"
+    )
+    run.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="recompute every stage instead of resuming from the cache",
+    )
+    subtitle_profile_option(run)
+    run.add_argument(
+        "--note-low-confidence",
+        action="store_true",
+        help="write a NOTE before each low-confidence cue in the VTT files",
+    )
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    run.set_defaults(func=_cmd_run)

@@ -1,0 +1,1 @@
+"""The cues stage: sentences cut into subtitle cues under a profile (build.py)."""

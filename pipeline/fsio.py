@@ -1,0 +1,192 @@
+"""Files: crash-safe writes (readers see the old file or the new one, never half of
+one), link-or-copy, content hashes and names that are safe as folder names."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+_NEW_FILE_MODE = 0o644  # mkstemp creates 0600; outputs are meant to be shared or served
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path, suffix: str = ".tmp") -> Iterator[Path]:
+    """A temp path beside `path` for a writer (ffmpeg, pydub, a copy) to fill; when the
+    block ends without an error it is fsynced, given `path`'s permissions (0644 when
+    new) and renamed over `path` in one step, else it is removed. Readers see the old
+    file or the new one, never half of one, and no temp file is left behind."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with open(tmp, "rb") as written:
+            os.fsync(written.fileno())
+        os.chmod(tmp, _mode_for(path))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write `data` (str as UTF-8) to `path` atomically (see `atomic_path`)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    with atomic_path(path) as tmp, open(tmp, "wb") as out:
+        out.write(payload)
+
+
+def atomic_copy(source: Path, target: Path) -> Path:
+    """A copy of `source` at `target`, replaced in one step."""
+    with atomic_path(target) as tmp:
+        shutil.copyfile(source, tmp)
+    return target
+
+
+def atomic_link_or_copy(source: Path, target: Path) -> Path:
+    """Put `source` at `target` as a hard link (a copy across file systems), replacing
+    what was there in one step: a large recording is never duplicated on disk when it
+    need not be, and never seen half-copied."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        os.unlink(tmp)
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copy2(source, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+def to_json_text(obj: Any) -> str:
+    """The one JSON layout of every output: UTF-8 text as is, indented, newline-ended."""
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    """`atomic_write` of `obj` as JSON (see `to_json_text`)."""
+    atomic_write(path, to_json_text(obj))
+
+
+def _mode_for(path: Path) -> int:
+    """Keep the permissions of a file being replaced; new files get 0644."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return _NEW_FILE_MODE
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Persist the rename itself; best effort, as some systems cannot open folders."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def sha256_file(path: Path) -> str:
+    """Content hash of a file: recordings (stage cache keys) and model files."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def slugify(text: str, max_len: int = 60) -> str:
+    """ASCII, lower-case, dash-separated: safe as a folder name on every OS."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_len].rstrip("-") or "untitled"
+
+
+# -- names and paths read back from published files -------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def name_problem(value: object) -> str | None:
+    """Why `value` is not one harmless path segment (a folder or file name), else None.
+
+    Names read back from published files become paths: none may climb (`..`), hide
+    (`.cache`, the stage cache), or carry a separator or a control character.
+    """
+    if not isinstance(value, str):
+        return "not a string"
+    if not value:
+        return "empty name"
+    if "\x00" in value:
+        return "NUL byte"
+    if "\\" in value:
+        return "backslash"
+    if "/" in value:
+        return "slash in a name"
+    if _CONTROL.search(value):
+        return "control character"
+    if value == "..":
+        return "'..' segment"
+    if value.startswith("."):
+        return f"hidden name {value!r}"
+    return None
+
+
+def relpath_problem(folder: Path, value: object) -> str | None:
+    """Why `value` is not a POSIX path relative to `folder` that stays inside it, else
+    None: no absolute path, no `..`, hidden or empty segment, no backslash or control
+    character, and no symlink on the way leading out of `folder`."""
+    if not isinstance(value, str):
+        return "not a string"
+    if not value:
+        return "empty path"
+    if "\x00" in value:
+        return "NUL byte"
+    if "\\" in value:
+        return "backslash"
+    if value.startswith("/"):
+        return "absolute path"
+    for part in value.split("/"):
+        problem = "empty segment" if not part else name_problem(part)
+        if problem:
+            return problem
+    try:
+        (Path(folder) / value).resolve().relative_to(Path(folder).resolve())
+    except ValueError:
+        return "a symlink leads outside the folder"
+    except (OSError, RuntimeError) as exc:  # a symlink loop, an unreadable folder
+        return f"cannot be resolved ({exc.__class__.__name__})"
+    return None
+
+
+def safe_name(value: object) -> str | None:
+    """`value` if it is one harmless path segment (see `name_problem`), else None."""
+    return value if isinstance(value, str) and name_problem(value) is None else None
+
+
+def safe_relpath(folder: Path, value: object) -> str | None:
+    """`value` if it is a path inside `folder` (see `relpath_problem`), else None."""
+    return value if isinstance(value, str) and relpath_problem(folder, value) is None else None

@@ -1,0 +1,51 @@
+"""Decode a recording's chosen audio stream to 16 kHz mono samples, with ffmpeg."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ffmpeg
+import numpy as np
+
+from pipeline.errors import MediaError
+from pipeline.media.probe import AudioStream, last_line, pick_stream, probe
+from pipeline.types import Audio, Recording
+
+SAMPLE_RATE = 16000
+
+
+def pcm(path: Path, stream: AudioStream, what: str, input_args: dict, **output_args) -> bytes:
+    """Raw samples of one audio stream through an ffmpeg pipe; errors as one line."""
+    try:
+        out, _ = (
+            ffmpeg.input(str(path), **input_args)
+            .output("pipe:", map=f"0:a:{stream.position}", **output_args)
+            .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
+            .run(capture_stdout=True, capture_stderr=True)
+        )
+    except ffmpeg.Error as exc:
+        raise MediaError(f"{path}: cannot {what} ({last_line(exc.stderr)})") from None
+    return out
+
+
+def decode(recording: Recording, audio_filter: str | None = None) -> Audio:
+    """Decode the chosen audio stream to 16 kHz mono float32, through an optional
+    ffmpeg audio filter (e.g. loudness normalisation for VAD)."""
+    info = probe(recording.file)
+    stream = pick_stream(info, recording.stream)
+    extra = {"af": audio_filter} if audio_filter else {}
+    out = pcm(
+        recording.file,
+        stream,
+        "decode audio",
+        {},
+        format="f32le",
+        acodec="pcm_f32le",
+        ac=1,
+        ar=SAMPLE_RATE,
+        **extra,
+    )
+    samples = np.frombuffer(out, dtype=np.float32).copy()
+    if samples.size == 0:
+        raise MediaError(f"{recording.file}: audio stream {stream.position} decodes to no samples")
+    return Audio(path=recording.file, samples=samples, sample_rate=SAMPLE_RATE)

@@ -1,0 +1,87 @@
+"""Media published beside the outputs: each session's audio, and the recording itself
+for replay pages (nothing outside the outputs folder is ever served)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from pipeline.cache import StageCache, stage_key
+from pipeline.errors import MediaError
+from pipeline.fsio import atomic_link_or_copy, atomic_path, atomic_write_json
+from pipeline.media.decode import SAMPLE_RATE, pcm
+from pipeline.media.probe import pick_stream, probe
+from pipeline.types import Recording, Session
+
+
+def export_session_audio(
+    recording: Recording,
+    start_ms: int,
+    end_ms: int,
+    dest: Path,
+    tags: Mapping[str, str] | None = None,
+) -> Path:
+    """Write one agenda item's audio (AAC in .m4a) so people can take just that part.
+
+    ffmpeg-python cuts the chosen stream (pydub cannot pass `-map` to its input);
+    pydub writes the file with the session's title and speakers as tags.
+    """
+    from pydub import AudioSegment
+
+    stream = pick_stream(probe(recording.file), recording.stream)
+    channels = min(2, max(1, stream.channels))
+    rate = stream.sample_rate or SAMPLE_RATE
+    span = {"ss": start_ms / 1000, "t": (end_ms - start_ms) / 1000}
+    data = pcm(
+        recording.file,
+        stream,
+        "cut session audio",
+        span,
+        format="s16le",
+        acodec="pcm_s16le",
+        ac=channels,
+        ar=rate,
+    )
+    if not data:
+        raise MediaError(f"{recording.file}: no audio between {start_ms} and {end_ms} ms")
+    segment = AudioSegment(data=data, sample_width=2, frame_rate=rate, channels=channels)
+    with atomic_path(dest, suffix=".m4a") as tmp:
+        segment.export(str(tmp), format="ipod", codec="aac", bitrate="64k", tags=dict(tags or {}))
+    return dest
+
+
+def publish_recording(source: Path, folder: Path) -> Path:
+    """The recording beside the outputs (hard link when possible, else a copy), so that
+    replay pages and a static site can play it: nothing outside outputs/ is served."""
+    dest = folder / source.name
+    stat = source.stat()
+    if dest.is_file() and dest.stat().st_size == stat.st_size:
+        if dest.samefile(source) or dest.stat().st_mtime >= stat.st_mtime:
+            return dest
+    return atomic_link_or_copy(source, dest)
+
+
+def session_audio(
+    recording: Recording,
+    digest: str,
+    session: Session,
+    album: str,
+    dest: Path,
+    cache: StageCache,
+) -> Path:
+    """Cut the session's audio into `dest` once; a stamp in the stage cache says the
+    file on disk matches its source and the session's tags."""
+    key = stage_key("session-audio", digest, recording.stream, session, album)
+    stamp = cache.folder / "session-audio" / f"{key}.json" if cache.folder else None
+    if dest.is_file() and stamp is not None and stamp.is_file():
+        return dest
+    tags = {
+        "title": session.title,
+        "album": album,
+        "artist": "; ".join(session.speakers),
+        "track": str(session.index),
+    }
+    export_session_audio(recording, session.start_ms, session.end_ms, dest, tags)
+    if stamp is not None:
+        atomic_write_json(stamp, {"file": str(dest.name)})
+    return dest

@@ -1,0 +1,91 @@
+"""What a media file holds (ffprobe): its length and its audio streams."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import ffmpeg
+
+from pipeline.errors import MediaError
+
+
+@dataclass(frozen=True)
+class AudioStream:
+    position: int  # among the file's audio streams: what `stream =` in the manifest means
+    index: int  # ffprobe's absolute stream index
+    codec: str
+    channels: int
+    language: str | None
+    sample_rate: int = 0
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    path: Path
+    duration_ms: int
+    audio_streams: tuple[AudioStream, ...]
+
+
+def require_ffmpeg() -> None:
+    if shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None:
+        raise MediaError("ffmpeg/ffprobe are not installed; run `make setup`")
+
+
+def last_line(stderr: bytes | None) -> str:
+    lines = [ln.strip() for ln in (stderr or b"").decode("utf-8", "replace").splitlines()]
+    lines = [ln for ln in lines if ln]
+    return lines[-1] if lines else "ffmpeg failed"
+
+
+def ffprobe(path: Path) -> dict:
+    """ffprobe's description of a file; one-line MediaError when it is not media."""
+    try:
+        return ffmpeg.probe(str(path))
+    except ffmpeg.Error as exc:
+        raise MediaError(
+            f"{path}: not a media file ffmpeg can read ({last_line(exc.stderr)})"
+        ) from None
+
+
+def probe(path: Path) -> MediaInfo:
+    require_ffmpeg()
+    if not path.is_file():
+        raise MediaError(f"{path}: file not found")
+    info = ffprobe(path)
+    streams = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
+    if not streams:
+        raise MediaError(f"{path}: has no audio stream")
+    audio = tuple(
+        AudioStream(
+            position=i,
+            index=int(s["index"]),
+            codec=s.get("codec_name", "?"),
+            channels=int(s.get("channels", 0)),
+            language=s.get("tags", {}).get("language"),
+            sample_rate=int(s.get("sample_rate", 0) or 0),
+        )
+        for i, s in enumerate(streams)
+    )
+    # The audio's own length decides where sessions may end; the container's (often the
+    # longer video's) is the fallback for formats that do not record a stream duration.
+    durations = [float(s.get("duration", 0) or 0) for s in streams]
+    duration_ms = int(max(durations) * 1000) or int(
+        float(info.get("format", {}).get("duration", 0) or 0) * 1000
+    )
+    return MediaInfo(path=path, duration_ms=duration_ms, audio_streams=audio)
+
+
+def pick_stream(info: MediaInfo, wanted: int | None) -> AudioStream:
+    if wanted is None:
+        return info.audio_streams[0]
+    if wanted >= len(info.audio_streams):
+        choices = ", ".join(
+            f"{s.position} ({s.codec}{', ' + s.language if s.language else ''})"
+            for s in info.audio_streams
+        )
+        raise MediaError(
+            f"{info.path}: audio stream {wanted} does not exist (audio streams: {choices})"
+        )
+    return info.audio_streams[wanted]

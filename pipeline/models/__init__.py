@@ -1,0 +1,1 @@
+"""Installed models: located and verified here, installed by `make models` (install.py)."""

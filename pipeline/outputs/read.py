@@ -1,0 +1,634 @@
+"""The one reader of the published outputs: `index.json` and each `<session>/<lang>.json`.
+
+The search archive, the replay pages and mux read the outputs through here, so they
+agree on what a file holds and on what is wrong with it. Every value is checked before
+a caller sees it. A wrong type, NaN or infinity, a number out of range, a negative
+time, a string where a number belongs, a path that climbs (`..`), is absolute, hidden
+(`.cache`), holds a backslash or NUL or leads out of the event folder through a
+symlink, an unknown `format` version: each is one `OutputsError` whose message names
+the file and the place:
+
+    outputs/ev/index.json: sessions[2].start: expected a number of seconds, got 'abc'
+
+Callers choose how to take it: `strict=True` raises it; `strict=False` logs it as one
+warning and returns None (`read_event`, `read_transcript`) or leaves that event out
+(`read_events`), so one hand-edited file cannot take the other events down.
+
+Conventions of the records:
+
+- times are integer milliseconds (`start_ms`, ...), as in pipeline.types; the files
+  hold seconds with 3 decimals, so `round(seconds * 1000)` gives them back exactly.
+  Session times and segment `recording_*` times are recording time, segment and cue
+  `start_ms`/`end_ms` session time;
+- paths are POSIX, relative to the event folder, and checked to stay inside it;
+- text a file leaves out (or writes as null) reads as ""; a segment without `origin`
+  (outputs written before origins were) reads as "original" when it is in its source
+  language and "machine" when it is not, the only way older versions made one;
+- keys the reader does not know are ignored (`recording_tracks` of older outputs,
+  `words`), and a missing `format` is version 1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pipeline.errors import OutputsError
+from pipeline.fsio import name_problem, relpath_problem
+from pipeline.outputs.layout import FORMAT_VERSION, INDEX_FILE, session_file
+from pipeline.types import ORIGINS
+
+log = logging.getLogger(__name__)
+
+MAX_SECONDS = 10_000_000  # ~115 days: a time beyond this is a hand-edit or corruption
+MAX_NUMBER = 1_000_000  # the largest session number taken as meant
+
+__all__ = [
+    "MAX_NUMBER",
+    "MAX_SECONDS",
+    "ORIGINS",
+    "EventIndex",
+    "LanguageEntry",
+    "RecordingEntry",
+    "SessionEntry",
+    "Transcript",
+    "TranscriptCue",
+    "TranscriptSegment",
+    "event_dirs",
+    "read_event",
+    "read_events",
+    "read_transcript",
+    "transcript_path",
+]
+
+
+# -- the records -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LanguageEntry:
+    """One language of a session in index.json: where its text comes from, its files."""
+
+    language: str
+    engine: str
+    is_original: bool  # the session's spoken language
+    source_language: str
+    original_share: float | None  # share of the text that is original speech, 0-1
+    provenance: str  # the files' header wording
+    files: Mapping[str, str] = field(hash=False)  # extension -> path in the event folder
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    """One agenda session in index.json."""
+
+    index: int
+    slug: str  # its folder in the event folder
+    title: str
+    speakers: tuple[str, ...]
+    language: str  # spoken language, "" when unknown
+    recording: str  # the recording's file name (a key of EventIndex.recordings)
+    start_ms: int  # recording time
+    end_ms: int
+    audio: str | None  # the session's own audio, when index.json names it
+    languages: tuple[LanguageEntry, ...]
+
+    def language_entry(self, code: str) -> LanguageEntry | None:
+        return next((entry for entry in self.languages if entry.language == code), None)
+
+
+@dataclass(frozen=True)
+class RecordingEntry:
+    """A recording in index.json: published media, chapters, full-recording tracks."""
+
+    name: str
+    media: str | None
+    chapters: str | None
+    tracks: Mapping[str, str] = field(hash=False)  # language -> VTT in recording time
+
+
+@dataclass(frozen=True)
+class EventIndex:
+    """What an event's index.json holds; `slug` is the event folder's name."""
+
+    folder: Path
+    slug: str
+    title: str
+    date: str
+    languages: tuple[str, ...]
+    format: int
+    sessions: tuple[SessionEntry, ...]
+    recordings: Mapping[str, RecordingEntry] = field(hash=False)  # by file name
+
+    @property
+    def index_file(self) -> Path:
+        return self.folder / INDEX_FILE
+
+    def session(self, slug: str) -> SessionEntry | None:
+        return next((s for s in self.sessions if s.slug == slug), None)
+
+
+@dataclass(frozen=True)
+class TranscriptSegment:
+    """One sentence of a `<lang>.json`."""
+
+    start_ms: int  # session time
+    end_ms: int
+    recording_start_ms: int
+    recording_end_ms: int
+    text: str
+    language: str
+    source_language: str  # the language it was said in (= language when original)
+    source_text: str  # what it renders, when it is not original speech
+    engine: str
+    origin: str  # one of ORIGINS
+    low_confidence: bool
+    reviewed: bool
+
+
+@dataclass(frozen=True)
+class TranscriptCue:
+    """One subtitle cue of a `<lang>.json`."""
+
+    id: str
+    start_ms: int  # session time
+    end_ms: int
+    recording_start_ms: int
+    recording_end_ms: int
+    text: str
+    lines: tuple[str, ...]
+    origin: str
+    low_confidence: bool
+    reviewed: bool
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A session in one language: `<session>/<lang>.json`."""
+
+    path: Path
+    language: str
+    source_language: str
+    is_original: bool
+    original_share: float | None
+    provenance: str
+    engine: str
+    segments: tuple[TranscriptSegment, ...]
+    cues: tuple[TranscriptCue, ...]
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def event_dirs(outputs_dir: Path) -> list[Path]:
+    """The event folders of an outputs folder: those holding index.json, by name
+    (hidden folders such as a stage cache are never events)."""
+    outputs_dir = Path(outputs_dir)
+    if not outputs_dir.is_dir():
+        return []
+    return sorted(
+        p for p in outputs_dir.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and (p / INDEX_FILE).is_file()
+    )  # fmt: skip
+
+
+def read_event(event_dir: Path, *, strict: bool = True) -> EventIndex | None:
+    """The event whose index.json is in `event_dir`, checked through.
+
+    strict: raise OutputsError on the first problem; else log it as one warning and
+    return None.
+    """
+    event_dir = Path(event_dir)
+    try:
+        return _read_event(event_dir)
+    except OutputsError as exc:
+        if strict:
+            raise
+        log.warning("%s (event skipped)", exc)
+        return None
+
+
+def read_events(outputs_dir: Path, *, strict: bool = True) -> list[EventIndex]:
+    """Every event under `outputs_dir` (see `event_dirs`), by folder name.
+
+    strict: raise OutputsError for the first unreadable event; else leave each out
+    with one warning and return the others.
+    """
+    outputs_dir = Path(outputs_dir)
+    if not outputs_dir.is_dir():
+        error = OutputsError(outputs_dir, "no such outputs folder")
+        if strict:
+            raise error
+        log.warning("%s", error)
+        return []
+    events = (read_event(folder, strict=strict) for folder in event_dirs(outputs_dir))
+    return [event for event in events if event is not None]
+
+
+def transcript_path(event: EventIndex, session: SessionEntry, language: str) -> Path:
+    """Where the session's `<lang>.json` is (the layout's place, whatever `files` says)."""
+    return event.folder / session.slug / session_file(language, "json")
+
+
+def read_transcript(
+    event: EventIndex, session: SessionEntry, language: str, *, strict: bool = True
+) -> Transcript | None:
+    """The session's `<lang>.json`, checked through; strict as for `read_event`."""
+    path = transcript_path(event, session, language)
+    try:
+        return _read_transcript(path, event.folder, language)
+    except OutputsError as exc:
+        if strict:
+            raise
+        log.warning("%s (transcript skipped)", exc)
+        return None
+
+
+# -- files -------------------------------------------------------------------------------
+
+_CACHE_SIZE = 64
+_cache: OrderedDict[str, tuple[tuple[int, int, int], Any]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _load(path: Path, folder: Path, missing: str) -> Any:
+    """Parsed JSON of `path` (inside `folder`), kept until the file changes: the replay
+    pages read the same files on every request. Only the parse is kept; every read
+    checks the values again."""
+    problem = relpath_problem(folder, path.relative_to(folder).as_posix())
+    if problem:
+        raise OutputsError(path, f"not inside the event folder ({problem})")
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise OutputsError(path, missing) from None
+    except OSError as exc:
+        raise OutputsError(path, f"cannot be read ({exc.strerror or exc})") from None
+    key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    with _cache_lock:
+        hit = _cache.get(str(path))
+        if hit is not None and hit[0] == key:
+            _cache.move_to_end(str(path))
+            return hit[1]
+    data = _parse(path)
+    with _cache_lock:
+        _cache[str(path)] = (key, data)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return data
+
+
+def _parse(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise OutputsError(path, f"cannot be read (not UTF-8: byte {exc.start})") from None
+    except OSError as exc:
+        raise OutputsError(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}: {exc.msg}"
+        raise OutputsError(path, f"not valid JSON ({where})") from None
+    except RecursionError:
+        raise OutputsError(path, "not valid JSON (nested too deeply)") from None
+    except ValueError:  # an integer of thousands of digits
+        raise OutputsError(path, "not valid JSON (a number too long to read)") from None
+
+
+def _read_event(folder: Path) -> EventIndex:
+    path = folder / INDEX_FILE
+    hint = f"not found; is {folder} an event folder written by `webconf run`?"
+    top = _Obj.top(path, folder, _load(path, folder, hint))
+    version = _format(top)
+    info = top.object("event", required=True)
+    sessions = tuple(_session(item) for item in top.items("sessions"))
+    _check_unique(top, sessions)
+    recordings = {name: _recording(name, item) for name, item in top.entries("recordings")}
+    return EventIndex(
+        folder=folder,
+        slug=folder.name,
+        title=info.text("title"),
+        date=info.text("date"),
+        languages=info.names("languages"),
+        format=version,
+        sessions=sessions,
+        recordings=recordings,
+    )
+
+
+def _format(top: _Obj) -> int:
+    if "format" not in top.raw:
+        return 1  # written before the format was numbered
+    version = top.whole("format", low=1)
+    if version > FORMAT_VERSION:
+        top.fail(
+            "format",
+            f"version {version} is newer than this webconf reads ({FORMAT_VERSION}); "
+            "update webconf",
+        )
+    return version
+
+
+def _session(item: _Obj) -> SessionEntry:
+    return SessionEntry(
+        index=item.whole("index"),
+        slug=item.name("slug"),
+        title=item.text("title"),
+        speakers=item.strings("speakers"),
+        language=item.name("language", required=False),
+        recording=item.name("recording", required=False),
+        start_ms=item.seconds("start"),
+        end_ms=item.seconds("end"),
+        audio=item.relpath("audio"),
+        languages=tuple(
+            LanguageEntry(
+                language=code,
+                engine=entry.text("engine"),
+                is_original=entry.flag("is_original"),
+                source_language=entry.name("source_language", required=False),
+                original_share=entry.share("original_share"),
+                provenance=entry.text("provenance"),
+                files=entry.relpaths("files"),
+            )
+            for code, entry in item.entries("languages")
+        ),
+    )
+
+
+def _check_unique(top: _Obj, sessions: tuple[SessionEntry, ...]) -> None:
+    """Sessions are found by number and by folder: two with the same one are a mistake."""
+    for key in ("index", "slug"):
+        seen: dict[object, int] = {}
+        for n, session in enumerate(sessions):
+            m = seen.setdefault(getattr(session, key), n)
+            if m != n:
+                top.fail(f"sessions[{n}].{key}", f"the same as sessions[{m}]'s")
+
+
+def _recording(name: str, item: _Obj) -> RecordingEntry:
+    return RecordingEntry(
+        name=name,
+        media=item.relpath("media"),
+        chapters=item.relpath("chapters"),
+        tracks=item.relpaths("tracks"),
+    )
+
+
+def _read_transcript(path: Path, folder: Path, language: str) -> Transcript:
+    data = _load(path, folder, f"missing (listed in the event's {INDEX_FILE})")
+    top = _Obj.top(path, folder, data)
+    segments, cues = top.items("segments"), top.items("cues")
+    own = top.name("language", required=False) or language
+    source = top.name("source_language", required=False)
+    is_original = top.flag("is_original")
+    engine = top.text("engine")
+    return Transcript(
+        path=path,
+        language=own,
+        source_language=source,
+        is_original=is_original,
+        original_share=top.share("original_share"),
+        provenance=top.text("provenance"),
+        engine=engine,
+        segments=tuple(_segment(item, own, engine) for item in segments),
+        cues=tuple(_cue(item, "original" if is_original else "machine") for item in cues),
+    )
+
+
+def _segment(item: _Obj, track_language: str, track_engine: str) -> TranscriptSegment:
+    start, end = item.seconds("start"), item.seconds("end")
+    recording_start, recording_end = item.seconds("recording_start"), item.seconds("recording_end")
+    language = item.name("language", required=False) or track_language
+    source = item.name("source_language", required=False) or language
+    return TranscriptSegment(
+        start_ms=start,
+        end_ms=end,
+        recording_start_ms=recording_start,
+        recording_end_ms=recording_end,
+        text=item.text("text", required=True),
+        language=language,
+        source_language=source,
+        source_text=item.text("source_text"),
+        engine=item.text("engine") or track_engine,
+        origin=item.origin("original" if source == language else "machine"),
+        low_confidence=item.flag("low_confidence"),
+        reviewed=item.flag("reviewed"),
+    )
+
+
+def _cue(item: _Obj, default_origin: str) -> TranscriptCue:
+    start, end = item.seconds("start"), item.seconds("end")
+    recording_start, recording_end = item.seconds("recording_start"), item.seconds("recording_end")
+    text = item.text("text", required=True)
+    return TranscriptCue(
+        id=item.text("id"),
+        start_ms=start,
+        end_ms=end,
+        recording_start_ms=recording_start,
+        recording_end_ms=recording_end,
+        text=text,
+        lines=item.strings("lines") or (text,),
+        origin=item.origin(default_origin),
+        low_confidence=item.flag("low_confidence"),
+        reviewed=item.flag("reviewed"),
+    )
+
+
+# -- checking ----------------------------------------------------------------------------
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _at(where: str, key: str | int) -> str:
+    """`sessions[2].start`, `recordings["talk.mp4"].media`: a place in a document."""
+    if isinstance(key, int):
+        return f"{where}[{key}]"
+    if not _PLAIN_KEY.match(key):
+        return f"{where}[{json.dumps(key, ensure_ascii=False)}]"
+    return f"{where}.{key}" if where else key
+
+
+def _show(value: Any) -> str:
+    """A value as a message shows it: short, on one line."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int) and abs(value) >= 10**20:
+        return f"a {len(str(abs(value)))}-digit number"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass(frozen=True)
+class _Obj:
+    """A JSON object at a place in a file: typed getters that fail naming both."""
+
+    path: Path
+    folder: Path
+    where: str
+    raw: dict
+
+    @classmethod
+    def top(cls, path: Path, folder: Path, data: Any) -> _Obj:
+        if not isinstance(data, dict):
+            raise OutputsError(path, f"expected a JSON object, got {_show(data)}")
+        return cls(path, folder, "", data)
+
+    def fail(self, place: str, problem: str) -> NoReturn:
+        raise OutputsError(self.path, problem, place)
+
+    def _get(self, key: str, required: bool) -> Any:
+        if required and key not in self.raw:
+            self.fail(_at(self.where, key), "missing")
+        return self.raw.get(key)
+
+    def _wrong(self, key: str, expected: str, value: Any) -> NoReturn:
+        self.fail(_at(self.where, key), f"expected {expected}, got {_show(value)}")
+
+    def object(self, key: str, *, required: bool = False) -> _Obj:
+        value = self._get(key, required)
+        if value is None and not required:
+            value = {}
+        if not isinstance(value, dict):
+            self._wrong(key, "an object", value)
+        return _Obj(self.path, self.folder, _at(self.where, key), value)
+
+    def items(self, key: str) -> list[_Obj]:
+        """The objects of a list the file must have."""
+        value = self._get(key, True)
+        if not isinstance(value, list):
+            self._wrong(key, "a list", value)
+        place = _at(self.where, key)
+        objects = []
+        for n, item in enumerate(value):
+            if not isinstance(item, dict):
+                self.fail(_at(place, n), f"expected an object, got {_show(item)}")
+            objects.append(_Obj(self.path, self.folder, _at(place, n), item))
+        return objects
+
+    def entries(self, key: str) -> Iterator[tuple[str, _Obj]]:
+        """(name, object) of an object keyed by names (languages, recordings)."""
+        table = self.object(key)
+        for name in table.raw:
+            table.check_name(name, _at(table.where, name))
+            yield name, table.object(name, required=True)
+
+    def check_name(self, value: Any, place: str) -> str:
+        if not isinstance(value, str):
+            self.fail(place, f"expected a name, got {_show(value)}")
+        problem = name_problem(value)
+        if problem:
+            self.fail(place, f"expected a name, got {_show(value)} ({problem})")
+        return value
+
+    def text(self, key: str, *, required: bool = False) -> str:
+        value = self._get(key, required)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str):
+            self._wrong(key, "a string", value)
+        return value
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self._get(key, False)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self._wrong(key, "a list of strings", value)
+        for n, item in enumerate(value):
+            if not isinstance(item, str):
+                self.fail(_at(_at(self.where, key), n), f"expected a string, got {_show(item)}")
+        return tuple(value)
+
+    def name(self, key: str, *, required: bool = True) -> str:
+        """A folder name or language code: one harmless path segment."""
+        value = self._get(key, required)
+        if value is None and not required:
+            return ""
+        return self.check_name(value, _at(self.where, key))
+
+    def names(self, key: str) -> tuple[str, ...]:
+        codes = self.strings(key)
+        for n, code in enumerate(codes):
+            self.check_name(code, _at(_at(self.where, key), n))
+        return codes
+
+    def flag(self, key: str) -> bool:
+        value = self._get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self._wrong(key, "true or false", value)
+        return value
+
+    def _number(self, key: str, required: bool, expected: str, high: float) -> float | None:
+        value = self._get(key, required)
+        if value is None and not required:
+            return None
+        # NaN fails both comparisons, infinity the second; huge ints compare exactly
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not 0 <= value <= high:
+            self._wrong(key, expected, value)
+        return value
+
+    def seconds(self, key: str) -> int:
+        """A time the file must have, in seconds; as integer milliseconds."""
+        expected = f"a number of seconds from 0 to {MAX_SECONDS}"
+        return round(self._number(key, True, expected, MAX_SECONDS) * 1000)
+
+    def whole(self, key: str, *, low: int = 0) -> int:
+        value = self._get(key, True)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_NUMBER:
+            self._wrong(key, f"a whole number from {low} to {MAX_NUMBER}", value)
+        return value
+
+    def share(self, key: str) -> float | None:
+        value = self._number(key, False, "a share from 0 to 1", 1)
+        return None if value is None else float(value)
+
+    def origin(self, default: str) -> str:
+        value = self._get("origin", False)
+        if value is None:
+            return default
+        if value not in ORIGINS:
+            self._wrong("origin", "one of " + ", ".join(ORIGINS), value)
+        return value
+
+    def relpath(self, key: str) -> str | None:
+        """A path inside the event folder, or None where the file has none."""
+        value = self._get(key, False)
+        if value is None:
+            return None
+        problem = relpath_problem(self.folder, value)
+        if problem:
+            self._problem_path(_at(self.where, key), value, problem)
+        return value
+
+    def relpaths(self, key: str) -> dict[str, str]:
+        """{name: path inside the event folder} (a session's files, a recording's tracks)."""
+        table = self.object(key)
+        found = {}
+        for name, value in table.raw.items():
+            place = _at(table.where, name)
+            table.check_name(name, place)
+            problem = relpath_problem(self.folder, value)
+            if problem:
+                self._problem_path(place, value, problem)
+            found[name] = value
+        return found
+
+    def _problem_path(self, place: str, value: Any, problem: str) -> NoReturn:
+        if not isinstance(value, str):
+            self.fail(place, f"expected a path, got {_show(value)}")
+        self.fail(place, f"expected a path inside the event folder, got {_show(value)} ({problem})")

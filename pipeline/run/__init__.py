@@ -1,0 +1,1 @@
+"""Orchestration: one event, stage by stage (event.py)."""

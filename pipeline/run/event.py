@@ -1,0 +1,226 @@
+"""One event, stage by stage: manifest in, per-session subtitles and transcripts out.
+
+agenda -> media -> transcribe -> sentences -> corrections -> translate -> cues ->
+writers. Stage results are cached under content hashes in `<event>/.cache/`, so an
+interrupted run resumes without redoing finished work; the Whisper model is loaded
+once, and only if some stage actually needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.agenda.manifest import load_manifest, resolve_against_media
+from pipeline.cache import StageCache
+from pipeline.corrections import load_corrections
+from pipeline.cues.build import cue_track
+from pipeline.errors import TranslationError
+from pipeline.fsio import sha256_file
+from pipeline.media.export import publish_recording, session_audio
+from pipeline.media.probe import probe
+from pipeline.models.locate import models_dir, whisper_model
+from pipeline.outputs.layout import (
+    CACHE_DIR,
+    MEDIA_DIR,
+    SESSION_AUDIO,
+    chapters_file,
+    recording_track,
+)
+from pipeline.run.options import RunOptions
+from pipeline.run.progress import progress_bar
+from pipeline.transcribe.recording import AudioSource, SpeechRequest, transcribe_recording
+from pipeline.transcribe.whisper import Recogniser
+from pipeline.translate.engines import MT_MODES, Engines
+from pipeline.translate.tracks import language_tracks
+from pipeline.types import Cue, Event, Recording, Session, SessionTrack, SessionTranscript
+from pipeline.writers import (
+    IndexEntry,
+    write_chapters,
+    write_event_index,
+    write_recording_track,
+    write_session_track,
+)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    event: Event
+    event_dir: Path
+    tracks: tuple[SessionTrack, ...]
+    files: tuple[Path, ...]
+    cache_hits: int
+    cache_misses: int
+
+
+@dataclass(frozen=True)
+class _Services:
+    """What the stages of one run use beside their records: loaded once, read-only."""
+
+    event: Event
+    event_dir: Path
+    options: RunOptions
+    cache: StageCache
+    recogniser: Recogniser
+    engines: Engines
+
+
+def run_event(
+    manifest: Path | str, out_dir: Path | str = "outputs", options: RunOptions | None = None
+) -> RunResult:
+    """Run the whole pipeline for one event manifest; returns what was written."""
+    options = options or RunOptions()
+    if options.mt not in MT_MODES:
+        raise TranslationError(
+            f"unknown --mt {options.mt!r}, expected one of: {', '.join(MT_MODES)}"
+        )
+    event = load_manifest(manifest)
+    durations = {r.file: probe(r.file).duration_ms for r in event.recordings}
+    event = resolve_against_media(event, durations)
+    event_dir = Path(out_dir) / event.slug
+    run = _Services(
+        event=event,
+        event_dir=event_dir,
+        options=options,
+        cache=StageCache(event_dir / CACHE_DIR if options.use_cache else None),
+        recogniser=Recogniser(whisper_model(options.model), options.transcribe),
+        engines=Engines(options.mt, models_dir()),
+    )
+    tracks: list[SessionTrack] = []
+    entries: list[IndexEntry] = []
+    written: list[Path] = []
+    for recording in event.recordings:
+        sessions = [s for s in event.sessions if s.recording == recording.file]
+        if not sessions:
+            continue
+        source = AudioSource(recording, sha256_file(recording.file))
+        transcripts = _transcribe(run, source, sessions)
+        with _bar(run, len(sessions) * len(event.languages), "translate and write") as bar:
+            for transcript in transcripts:
+                audio, done = _session(run, source, transcript)
+                written += [audio] if audio is not None else []
+                for track, paths in done:
+                    written += paths
+                    tracks.append(track)
+                    entries.append(IndexEntry.from_written(track, paths, event_dir, audio=audio))
+                    bar.update(1)
+    written += write_event_files(event, event_dir, entries, _recording_cues(tracks))
+    return RunResult(
+        event=event,
+        event_dir=event_dir,
+        tracks=tuple(tracks),
+        files=tuple(written),
+        cache_hits=run.cache.hits,
+        cache_misses=run.cache.misses,
+    )
+
+
+def _bar(run: _Services, total: int, desc: str):
+    return progress_bar(total=total, desc=desc, enabled=run.options.show_progress)
+
+
+def _transcribe(
+    run: _Services, source: AudioSource, sessions: Sequence[Session]
+) -> tuple[SessionTranscript, ...]:
+    request = SpeechRequest(
+        languages=run.event.languages,
+        glossary=run.event.glossary,
+        speech_translation=run.engines.speech_translation,
+    )
+    with _bar(run, 0, f"transcribe {source.recording.file.name}") as bar:
+
+        def progress(done_ms: int, total_ms: int) -> None:
+            bar.total = total_ms // 1000
+            bar.update(done_ms / 1000 - bar.n)
+
+        return transcribe_recording(
+            source, sessions, run.options.transcribe, run.cache, run.recogniser, request, progress
+        )
+
+
+def _session(
+    run: _Services, source: AudioSource, transcript: SessionTranscript
+) -> tuple[Path | None, list[tuple[SessionTrack, list[Path]]]]:
+    """Cut, translate and write one session: its audio, and (track, files) per language."""
+    session = transcript.session
+    folder = run.event_dir / session.slug
+    audio = None
+    if run.options.export_audio:
+        audio = session_audio(
+            source.recording,
+            source.digest,
+            session,
+            run.event.title,
+            folder / SESSION_AUDIO,
+            run.cache,
+        )
+    corrections = load_corrections(run.event, session)
+    texts = language_tracks(
+        transcript,
+        run.event.languages,
+        run.engines,
+        run.cache,
+        corrections=corrections,
+        glossary=run.event.glossary,
+        declared_language=_declared_language(session, source.recording),
+    )
+    done = []
+    for text in texts:
+        track = cue_track(text, run.options.profile, corrections.get(text.language, ()))
+        paths = write_session_track(
+            track,
+            run.event,
+            folder,
+            note_low_confidence=run.options.note_low_confidence,
+            audio=SESSION_AUDIO if audio is not None else None,
+        )
+        done.append((track, paths))
+    return audio, done
+
+
+def _declared_language(session: Session, recording: Recording) -> str:
+    return session.language or recording.language or "en"
+
+
+def _recording_cues(tracks: Sequence[SessionTrack]) -> dict[tuple[Path, str], list[Cue]]:
+    out: dict[tuple[Path, str], list[Cue]] = {}
+    for track in tracks:
+        out.setdefault((track.session.recording, track.language), []).extend(track.cues)
+    return out
+
+
+def write_event_files(
+    event: Event,
+    event_dir: Path,
+    entries: Sequence[IndexEntry],
+    recording_cues: Mapping[tuple[Path, str], Sequence[Cue]],
+) -> list[Path]:
+    """What an event has beyond its sessions: per recording, a track per language in
+    recording time, the published media and the chapters; then the index."""
+    written: list[Path] = []
+    tracks: dict[str, dict[str, str]] = {}
+    for (file, language), cues in recording_cues.items():
+        path = event_dir / recording_track(file, language)
+        write_recording_track(
+            sorted(cues, key=lambda c: c.start_ms),
+            language,
+            path,
+            title=event.title,
+            note=f"Full recording {file.name}, recording time",
+        )
+        tracks.setdefault(file.name, {})[language] = path.name
+        written.append(path)
+    media: dict[str, str] = {}
+    chapters: dict[str, str] = {}
+    for recording in event.recordings:
+        if any(s.recording == recording.file for s in event.sessions):
+            published = publish_recording(recording.file, event_dir / MEDIA_DIR)
+            media[recording.file.name] = f"{MEDIA_DIR}/{published.name}"
+            path = event_dir / chapters_file(recording.file)
+            written += [published, write_chapters(event, recording.file, path)]
+            chapters[recording.file.name] = path.name
+    return written + write_event_index(event, entries, event_dir, tracks, chapters, media)
+
+
+__all__ = ["RunOptions", "RunResult", "run_event", "write_event_files"]

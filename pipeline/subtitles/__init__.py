@@ -1,0 +1,1 @@
+"""Subtitle norms (profiles), reading subtitle files, and `webconf check`."""

@@ -1,0 +1,1 @@
+"""The transcribe stage: speech regions, languages and Whisper text (entry: recording.py)."""

@@ -1,0 +1,257 @@
+"""The transcribe stage: the speech of one recording, session by session.
+
+Where people speak (VAD), in which language (per speech region), and what they say
+(chunked Whisper decoding); each step is cached under a content hash whose key holds
+the stage versions of `pipeline.cache.STAGE_VERSIONS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from pipeline.agenda.sessions import main_session, split_segments
+from pipeline.cache import StageCache, stage_key
+from pipeline.media.decode import decode
+from pipeline.transcribe.language_id import (
+    assign_languages,
+    majority_language,
+    region_probabilities,
+)
+from pipeline.transcribe.vad import Chunk, group_chunks, merge_regions, speech_regions
+from pipeline.transcribe.whisper import Recogniser, TranscribeOptions, transcribe_chunks
+from pipeline.types import Recording, Segment, Session, SessionTranscript, Word
+
+Regions = list[tuple[int, int]]
+Progress = Callable[[int, int], None]  # (milliseconds of speech decoded, of all)
+
+
+@dataclass(frozen=True)
+class AudioSource:
+    """One audio channel of a recording, with its content hash (part of every key)."""
+
+    recording: Recording
+    digest: str
+
+    def key(self) -> dict[str, Any]:
+        return {"audio": self.digest, "stream": self.recording.stream}
+
+
+@dataclass(frozen=True)
+class SpeechRequest:
+    """What the event asks of the transcribe stage beyond the decoding options."""
+
+    languages: tuple[str, ...]  # the event's: language ID chooses among these
+    glossary: tuple[str, ...] = ()  # names Whisper should spell right
+    speech_translation: bool = False  # also Whisper's own English (--mt whisper)
+
+
+def vocabulary_prompt(glossary: Sequence[str], session: Session) -> str | None:
+    """Names Whisper should spell right, as its initial prompt.
+
+    Only the glossary and the speakers' names (the part of each `speakers` entry
+    before its first comma): on the sample event, adding whole speaker lines with
+    affiliations raised French WER from 0.24 to 0.30, and session titles, often in
+    another language than the speech, pull the decoder towards that language.
+    """
+    names = [re.sub(r"\s*\(.*?\)", "", s.split(",")[0]).strip() for s in session.speakers]
+    terms = list(dict.fromkeys(t for t in [*glossary, *names] if t))
+    if not terms:
+        return None
+    return (", ".join(terms) + ".")[:400]
+
+
+class _Samples:
+    """The recording's samples, decoded on first use only (a fully cached run decodes
+    nothing). Private to one `transcribe_recording` call."""
+
+    def __init__(self, recording: Recording) -> None:
+        self.recording = recording
+        self._samples = None
+
+    def __call__(self):
+        if self._samples is None:
+            self._samples = decode(self.recording).samples
+        return self._samples
+
+
+@dataclass(frozen=True)
+class _Decoder:
+    """What every decode of one recording shares."""
+
+    source: AudioSource
+    options: TranscribeOptions
+    cache: StageCache
+    recogniser: Recogniser
+    samples: _Samples
+    speech: tuple[tuple[int, int], ...]  # every VAD region of the recording
+
+    def decode(
+        self,
+        chunks: Sequence[Chunk],
+        language: str,
+        prompt: str | None,
+        task: str = "transcribe",
+        progress: Callable[[int], None] | None = None,
+    ) -> tuple[Segment, ...]:
+        # `speech` follows from `source` and `options`, already in the key.
+        key = stage_key(
+            "transcribe",
+            task,
+            self.source.key(),
+            self.recogniser.sha256,
+            chunks,
+            language,
+            prompt,
+            self.options,
+        )
+        return self.cache.get_or_compute(
+            "transcribe" if task == "transcribe" else "speech-translation",
+            key,
+            lambda: transcribe_chunks(
+                self.recogniser.model,
+                self.samples(),
+                language,
+                chunks,
+                prompt,
+                self.options,
+                progress=progress,
+                task=task,
+                speech=self.speech,
+            ),
+            segments_to_json,
+            segments_from_json,
+        )
+
+
+def transcribe_recording(
+    audio: AudioSource,
+    sessions: Sequence[Session],
+    options: TranscribeOptions,
+    cache: StageCache,
+    recogniser: Recogniser,
+    request: SpeechRequest,
+    progress: Progress | None = None,
+) -> tuple[SessionTranscript, ...]:
+    """Every session of one recording, transcribed (sessions without speech get no
+    segments); `progress(done_ms, total_ms)` follows the speech decoded."""
+    samples = _Samples(audio.recording)
+    regions = speech_map(audio, options, cache, samples)
+    by_session: dict[int, Regions] = {s.index: [] for s in sessions}
+    for start, end in regions:
+        owner = main_session(start, end, sessions)
+        if owner is not None:
+            by_session[owner.index].append((start, end))
+    decoder = _Decoder(audio, options, cache, recogniser, samples, tuple(regions))
+    total = sum(e - s for r in by_session.values() for s, e in r)
+    done = 0
+
+    def advance(ms: int) -> None:
+        nonlocal done
+        done += ms
+        if progress is not None:
+            progress(done, total)
+
+    segments: list[Segment] = []
+    translations: dict[int, tuple[Segment, ...]] = {}
+    for session in sessions:
+        session_regions = by_session[session.index]
+        if not session_regions:
+            continue
+        langs = region_languages(
+            audio, session, session_regions, request.languages, cache, recogniser, samples
+        )
+        chunks = group_chunks(
+            session_regions, options.max_chunk_ms, options.vad.min_chunk_ms, langs
+        )
+        prompt = vocabulary_prompt(request.glossary, session)
+        segments += decoder.decode(chunks, _main_language(chunks), prompt, progress=advance)
+        if request.speech_translation and "en" in request.languages:
+            translations[session.index] = speech_translation(decoder, chunks)
+    per_session = split_segments(segments, sessions)
+    return tuple(
+        SessionTranscript(
+            session=s,
+            segments=per_session[s.index],
+            speech_translation=translations.get(s.index) if request.speech_translation else None,
+        )
+        for s in sessions
+    )
+
+
+def speech_map(
+    audio: AudioSource, options: TranscribeOptions, cache: StageCache, samples: Callable
+) -> Regions:
+    """Speech regions of the whole recording: VAD on the raw and on loudness-normalised
+    audio (see `transcribe.vad`)."""
+
+    def vad() -> Regions:
+        normalised = decode(audio.recording, options.vad.loudness_filter).samples
+        quiet = speech_regions(normalised, options.vad)
+        return merge_regions(speech_regions(samples(), options.vad), quiet)
+
+    return cache.get_or_compute(
+        "vad",
+        stage_key("vad", audio.key(), options.vad),
+        vad,
+        lambda r: [list(x) for x in r],
+        lambda r: [tuple(x) for x in r],
+    )
+
+
+def region_languages(
+    audio: AudioSource,
+    session: Session,
+    regions: Regions,
+    languages: Sequence[str],
+    cache: StageCache,
+    recogniser: Recogniser,
+    samples: Callable,
+) -> list[str]:
+    """The language of each speech region: declared, or detected region by region."""
+    declared = session.language or audio.recording.language
+    if declared or not recogniser.multilingual:
+        return [declared or "en"] * len(regions)
+    key = stage_key("language", audio.key(), recogniser.sha256, regions, tuple(languages))
+    probs = cache.get_or_compute(
+        "language",
+        key,
+        lambda: region_probabilities(recogniser.model, samples(), regions, languages),
+        lambda v: v,
+        lambda v: v,
+    )
+    fallback = majority_language(regions, probs) or languages[0]
+    return assign_languages(regions, probs, fallback)
+
+
+def speech_translation(decoder: _Decoder, chunks: Sequence[Chunk]) -> tuple[Segment, ...]:
+    """Whisper's English of the session's non-English speech (--mt whisper), each
+    segment marked with the language it was spoken in."""
+    english: list[Segment] = []
+    for lang in sorted({c.language or "" for c in chunks} - {"en", ""}):
+        part = [c for c in chunks if c.language == lang]
+        english += [
+            replace(s, source_language=lang, origin="speech-translation")
+            for s in decoder.decode(part, lang, None, task="translate")
+        ]
+    return tuple(english)
+
+
+def _main_language(chunks: Sequence[Chunk]) -> str:
+    """The language with the most speech time among the chunks."""
+    time: dict[str, int] = {}
+    for c in chunks:
+        time[c.language or ""] = time.get(c.language or "", 0) + c.end_ms - c.start_ms
+    return max(time, key=time.get)
+
+
+def segments_to_json(segments: tuple[Segment, ...]) -> list[dict[str, Any]]:
+    return [asdict(s) for s in segments]
+
+
+def segments_from_json(raw: list[dict[str, Any]]) -> tuple[Segment, ...]:
+    return tuple(
+        Segment(**{**s, "words": tuple(Word(**w) for w in s["words"])}) for s in raw
+    )

@@ -1,0 +1,71 @@
+"""The translate stage: one session's text in every language of the event, with the
+organiser's corrections applied (cues are cut later, per language, by `cues`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from pipeline.cache import StageCache
+from pipeline.corrections import apply_to_sentences
+from pipeline.sentences import build_sentences
+from pipeline.translate.engines import Engines
+from pipeline.translate.sources import sentences_in, speech_translation_sentences
+from pipeline.types import Cue, Sentence, SessionTrack, SessionTranscript
+
+
+def language_tracks(
+    transcript: SessionTranscript,
+    languages: Sequence[str],
+    engines: Engines,
+    cache: StageCache,
+    *,
+    corrections: Mapping[str, tuple[Cue, ...]] | None = None,
+    glossary: Sequence[str] = (),
+    declared_language: str = "en",
+) -> tuple[SessionTrack, ...]:
+    """Every language version of one session, as tracks without cues yet.
+
+    `corrections` (language -> a person's cues, recording time) replace the text of
+    the sentences they cover; a corrected spoken language changes what is translated.
+    `declared_language` is the session's language when nothing was said in it.
+    """
+    corrections = corrections or {}
+    sentences = build_sentences(transcript.segments)
+    source_language = spoken_language(sentences) or declared_language
+    if source_language in corrections:
+        sentences = apply_to_sentences(sentences, corrections[source_language], source_language)
+    english = None
+    if transcript.speech_translation is not None:
+        english = speech_translation_sentences(transcript.speech_translation)
+    tracks = []
+    for language in languages:
+        text = sentences_in(language, sentences, engines, cache, glossary, english)
+        if language in corrections and language != source_language:
+            text = apply_to_sentences(text, corrections[language], language)
+        is_original = language == source_language
+        tracks.append(
+            SessionTrack(
+                session=transcript.session,
+                language=language,
+                source_language=source_language,
+                engine=_engine_label(text, is_original),
+                sentences=text,
+                cues=(),
+            )
+        )
+    return tuple(tracks)
+
+
+def spoken_language(sentences: Sequence[Sentence]) -> str | None:
+    """The language with the most text; None when nothing was said."""
+    counts: dict[str, int] = {}
+    for s in sentences:
+        counts[s.language] = counts.get(s.language, 0) + len(s.text)
+    return max(counts, key=counts.get) if counts else None
+
+
+def _engine_label(sentences: Sequence[Sentence], is_original: bool) -> str:
+    if is_original:
+        return "whisper"
+    engines = sorted({s.engine for s in sentences if s.engine})
+    return ", ".join(engines) or "none"

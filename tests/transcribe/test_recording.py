@@ -1,0 +1,108 @@
+"""The transcribe stage as a plain function: real audio and real VAD, a fake Whisper
+(so the orchestration is tested fast, and what reaches the model is visible)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fakes import FakeRecogniser, FakeWhisper
+
+from pipeline.cache import StageCache
+from pipeline.fsio import sha256_file
+from pipeline.transcribe.recording import (
+    AudioSource,
+    SpeechRequest,
+    transcribe_recording,
+    vocabulary_prompt,
+)
+from pipeline.transcribe.whisper import TranscribeOptions
+from pipeline.types import Recording, Session
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "speech" / "fleurs"
+CLIP = SHARED / "fleurs-en-004.ogg"  # one sentence about dinosaurs, about 9 s
+
+
+@pytest.fixture()
+def source() -> AudioSource:
+    return AudioSource(Recording(CLIP), sha256_file(CLIP))
+
+
+def sessions(*spans: tuple[int, int]) -> tuple[Session, ...]:
+    return tuple(
+        Session(index=i, title=f"S{i}", recording=CLIP, start_ms=a, end_ms=b)
+        for i, (a, b) in enumerate(spans, start=1)
+    )
+
+
+def test_each_session_gets_the_speech_inside_it_in_the_language_detected(tmp_path, source):
+    fake = FakeWhisper()
+    agenda = sessions((0, 20_000))
+    request = SpeechRequest(languages=("en", "fr", "es"), glossary=("VDAB",))
+    (transcript,) = transcribe_recording(
+        source, agenda, TranscribeOptions(), StageCache(tmp_path), FakeRecogniser(fake), request
+    )
+    assert transcript.session == agenda[0]
+    assert transcript.speech_translation is None  # not asked for
+    assert transcript.segments and {s.language for s in transcript.segments} == {"fr"}
+    assert all(s.origin == "original" for s in transcript.segments)
+    assert all(0 <= w.start_ms <= w.end_ms <= 20_000 for s in transcript.segments for w in s.words)
+    assert {c["language"] for c in fake.calls} == {"fr"}
+    assert {c["initial_prompt"] for c in fake.calls} == {"VDAB."}  # the glossary primes it
+    assert all(c["condition_on_previous_text"] is False for c in fake.calls)
+
+
+def test_a_cached_recording_never_reaches_the_model(tmp_path, source):
+    request = SpeechRequest(languages=("en", "fr"))
+    first = transcribe_recording(
+        source,
+        sessions((0, 20_000)),
+        TranscribeOptions(),
+        StageCache(tmp_path),
+        FakeRecogniser(FakeWhisper()),
+        request,
+    )
+    again = FakeWhisper()
+    cache = StageCache(tmp_path)
+    second = transcribe_recording(
+        source, sessions((0, 20_000)), TranscribeOptions(), cache, FakeRecogniser(again), request
+    )
+    assert second == first
+    assert again.calls == [] and cache.misses == 0 and cache.hits >= 3  # vad, language, text
+
+
+def test_speech_translation_is_asked_for_and_marked_as_such(tmp_path, source):
+    fake = FakeWhisper()
+    request = SpeechRequest(languages=("en", "fr"), speech_translation=True)
+    (transcript,) = transcribe_recording(
+        source,
+        sessions((0, 20_000)),
+        TranscribeOptions(),
+        StageCache(None),
+        FakeRecogniser(fake),
+        request,
+    )
+    assert {c["task"] for c in fake.calls} == {"transcribe", "translate"}
+    english = transcript.speech_translation
+    assert english and all(s.language == "en" for s in english)
+    assert {(s.origin, s.source_language) for s in english} == {("speech-translation", "fr")}
+
+
+def test_an_english_only_model_decodes_in_the_declared_language(tmp_path, source):
+    fake = FakeWhisper(multilingual=False)
+    agenda = (Session(1, "S1", CLIP, 0, 20_000, language="es"),)
+    (transcript,) = transcribe_recording(
+        source,
+        agenda,
+        TranscribeOptions(),
+        StageCache(None),
+        FakeRecogniser(fake),
+        SpeechRequest(languages=("en", "es")),
+    )
+    assert {s.language for s in transcript.segments} == {"es"}  # no language detection ran
+
+
+def test_the_prompt_holds_the_glossary_and_speaker_names_only():
+    session = Session(1, "Panel", CLIP, 0, 1, speakers=("Ana Pérez, VDAB (Belgium)", "Bo"))
+    assert vocabulary_prompt(("WAPES",), session) == "WAPES, Ana Pérez, Bo."
+    assert vocabulary_prompt((), Session(1, "Panel", CLIP, 0, 1)) is None

@@ -1,0 +1,167 @@
+"""Apertium engine, against the real `apertium` command and its Debian language pairs.
+
+Nothing here is mocked or skipped: without apertium, eng-spa and fr-es these
+tests fail, which is the point (`make models` installs them).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.errors import TranslationError
+from pipeline.translate.apertium import ApertiumEngine
+from pipeline.translate.glossary import placeholder
+from pipeline.translate.machine import translate_sentences
+from pipeline.types import Sentence
+
+DIRECTIONS = [("en", "fr"), ("en", "es"), ("fr", "en"), ("fr", "es"), ("es", "en"), ("es", "fr")]
+
+HOUSE = {"en": "The house is big.", "fr": "La maison est grande.", "es": "La casa es grande."}
+HOUSE_WORD = {"en": "house", "fr": "maison", "es": "casa"}
+
+GLOSSARY = ("VDAB", "Arbetsförmedlingen", "ANEM", "WAPES", "Lord Byron", "USOC", "Carpanedo")
+GLOSSARY_TEXT = {
+    "en": "Lord Byron met the director of VDAB, Arbetsförmedlingen, ANEM and WAPES "
+    "with USOC and Carpanedo. VDAB is the public employment service.",
+    "fr": "Lord Byron a rencontré le directeur de VDAB, Arbetsförmedlingen, ANEM et WAPES "
+    "avec USOC et Carpanedo. VDAB est le service public de l'emploi.",
+    "es": "Lord Byron se reunió con el director de VDAB, Arbetsförmedlingen, ANEM y WAPES "
+    "con USOC y Carpanedo. VDAB es el servicio público de empleo.",
+}
+# Placeholders at sentence start, after articles, prepositions and elisions, in
+# punctuation: every one must come back byte-identical from every direction.
+PLACEHOLDER_CONTEXTS = {
+    "en": [
+        "{} is the public employment service.",
+        "I work at {} and {} since 2019.",
+        "The director of {} spoke about {}'s network.",
+        '"{}" ({}) {}-{} {}. {}! {}?',
+        "The {} programme is good.",
+    ],
+    "fr": [
+        "{} est le service public de l'emploi.",
+        "Le directeur de l'{} a parlé du réseau d'{}.",
+        "Nous avons rencontré {}, {} et {} hier.",
+        '"{}" ({}) {}-{} {}. {}! {}?',
+        "Le programme {} est bon.",
+    ],
+    "es": [
+        "{} es el servicio público de empleo.",
+        "El director del {} habló de la red de {}.",
+        "Nos reunimos con {}, {} y {} ayer.",
+        '"{}" ({}) {}-{} {}. {}! {}?',
+        "El programa {} es bueno.",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def engine() -> ApertiumEngine:
+    return ApertiumEngine()
+
+
+@pytest.mark.parametrize(("source", "target"), DIRECTIONS)
+def test_translates_a_real_sentence(engine: ApertiumEngine, source: str, target: str) -> None:
+    [out] = engine.translate([HOUSE[source]], source, target)
+    assert out != HOUSE[source]
+    assert HOUSE_WORD[target] in out.lower()
+    assert HOUSE_WORD[source] not in out.lower()
+
+
+@pytest.mark.parametrize(("source", "target"), DIRECTIONS)
+def test_placeholders_survive_byte_identical(
+    engine: ApertiumEngine, source: str, target: str
+) -> None:
+    texts, expected = [], []
+    n = 0
+    for context in PLACEHOLDER_CONTEXTS[source]:
+        count = context.count("{}")
+        texts.append(context.format(*(placeholder(n + i) for i in range(count))))
+        expected.append([placeholder(n + i) for i in range(count)])
+        n += count
+    outs = engine.translate(texts, source, target)
+    assert len(outs) == len(texts)
+    for out, wanted in zip(outs, expected, strict=True):
+        for token in wanted:
+            assert token in out, (token, out)
+
+
+@pytest.mark.parametrize(("source", "target"), DIRECTIONS)
+def test_glossary_terms_survive(engine: ApertiumEngine, source: str, target: str) -> None:
+    sentence = Sentence(1000, 4000, GLOSSARY_TEXT[source], source)
+    [out] = translate_sentences([sentence], target, engine, GLOSSARY)
+    for term in GLOSSARY:
+        assert term in out.text, (term, out.text)
+    assert "ZZG" not in out.text.upper()
+    # "Lord" would otherwise become "Señor"/"Monsieur", and Apertium's capital
+    # after a sentence-opening unknown word is undone.
+    assert "Señor" not in out.text and "Monsieur" not in out.text
+    assert out.text.startswith("Lord Byron ") and out.text[len("Lord Byron ")].islower()
+
+
+def test_batch_keeps_order_count_blanks_and_newlines(engine: ApertiumEngine) -> None:
+    texts = []
+    for i in range(60):
+        if i % 10 == 3:
+            texts.append("   ")
+        elif i % 10 == 7:
+            texts.append(f"The house {i} is big\n\nand the cat {i} is red.")
+        else:
+            texts.append(f"The cat number {i} sleeps in the house.")
+    outs = engine.translate(texts, "en", "fr")
+    assert len(outs) == len(texts)
+    for i, (text, out) in enumerate(zip(texts, outs, strict=True)):
+        if not text.strip():
+            assert out == ""
+            continue
+        assert f" {i} " in f" {out} ", (i, out)
+        assert "maison" in out
+        if "\n" in text:
+            assert out.count("\n") == 1  # the blank line collapses to one break
+
+
+def test_text_containing_the_batch_marker(engine: ApertiumEngine) -> None:
+    texts = ["The house ZZSEP0ZZ is big.", "The cat is red."]
+    outs = engine.translate(texts, "en", "es")
+    assert len(outs) == 2
+    assert "ZZSEP0ZZ" in outs[0] and "gato" in outs[1]
+
+
+def test_empty_and_same_language_calls(engine: ApertiumEngine) -> None:
+    assert engine.translate([], "en", "fr") == []
+    assert engine.translate(["", " \n "], "en", "fr") == ["", ""]
+    assert engine.translate(["The house."], "en", "en") == ["The house."]
+
+
+def test_describe_and_supports(engine: ApertiumEngine) -> None:
+    assert engine.describe("en", "es") == "apertium"
+    assert engine.describe("en", "fr") == "apertium (en→es→fr)"
+    assert engine.describe("fr", "en") == "apertium (fr→es→en)"
+    assert all(engine.supports(s, t) for s, t in DIRECTIONS)
+    assert not engine.supports("en", "de")
+
+
+def test_missing_mode_is_a_translation_error() -> None:
+    engine = ApertiumEngine(modes={("en", "es"): "eng-nope"})
+    assert not engine.supports("en", "es")
+    with pytest.raises(TranslationError, match=r"mode 'eng-nope' is not installed; run `make"):
+        engine.translate(["The house is big."], "en", "es")
+
+
+def test_mode_missing_at_run_time_is_a_translation_error() -> None:
+    engine = ApertiumEngine(modes={("en", "es"): "eng-nope"})
+    engine._installed = frozenset({"eng-nope"})  # as if `apertium -l` had listed it
+    with pytest.raises(TranslationError, match="mode 'eng-nope' is not installed"):
+        engine.translate(["The house is big."], "en", "es")
+
+
+def test_missing_binary_is_a_translation_error() -> None:
+    engine = ApertiumEngine(binary="/nonexistent/apertium")
+    assert not engine.supports("en", "es")
+    with pytest.raises(TranslationError, match="command is not installed; run `make models`"):
+        engine.translate(["The house is big."], "en", "es")
+
+
+def test_unsupported_direction_is_a_translation_error(engine: ApertiumEngine) -> None:
+    with pytest.raises(TranslationError, match="no mode for en->de"):
+        engine.translate(["The house is big."], "en", "de")
