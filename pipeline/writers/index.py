@@ -80,13 +80,17 @@ class IndexEntry:
 
 
 def relative(path: Path | str | PurePath, out_dir: Path) -> str:
-    """A POSIX path relative to out_dir (relative inputs are taken as already so)."""
-    path = Path(path)
+    """A POSIX path relative to out_dir: paths under out_dir (absolute, or relative to
+    the working folder as out_dir is) lose that prefix; other relative paths are taken
+    as already relative to out_dir."""
+    path, out_dir = Path(path), Path(out_dir)
     if path.is_absolute():
         try:
-            path = path.relative_to(Path(out_dir))
+            path = path.relative_to(out_dir)
         except ValueError:
-            path = path.resolve().relative_to(Path(out_dir).resolve())
+            path = path.resolve().relative_to(out_dir.resolve())
+    elif not out_dir.is_absolute() and path.parts[: len(out_dir.parts)] == out_dir.parts:
+        path = path.relative_to(out_dir)
     return path.as_posix()
 
 

@@ -18,6 +18,7 @@ from track_builders import (
 from pipeline.outputs.layout import chapters_file
 from pipeline.types import SessionTrack
 from pipeline.writers import IndexEntry, write_chapters, write_event_index, write_session_track
+from pipeline.writers.index import relative
 
 
 class Table(HTMLParser):
@@ -232,3 +233,11 @@ def test_mixed_tracks_are_labelled_as_such_in_the_index(tmp_path):
     assert 'class="mixed" title="Original English transcript (Whisper), with passages' in page
     info = json.loads((tmp_path / "index.json").read_text("utf-8"))["sessions"][0]["languages"]
     assert (info["en"]["is_original"], info["en"]["original_share"]) == (True, 0.6)
+
+
+def test_paths_under_a_relative_out_dir_are_linked_from_the_event_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = Path("../") / tmp_path.name / "outputs" / "ev"  # as `--out ../x/outputs` gives
+    assert relative(out / "01-a" / "en.vtt", out) == "01-a/en.vtt"
+    assert relative(Path("outputs/ev/01-a/session.m4a"), Path("outputs/ev")) == "01-a/session.m4a"
+    assert relative("01-a/a.opus", out) == "01-a/a.opus"  # already relative to out_dir
