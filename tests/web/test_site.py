@@ -6,12 +6,10 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 from web_helpers import (
     EVIL,
     EVIL_SLUG,
     add_evil_event,
-    make_outputs,
     parse_html,
     read_index,
     segments,
@@ -21,18 +19,6 @@ from web_helpers import (
 from pipeline.cli import main
 from pipeline.web.app import create_app
 from pipeline.web.site import export_site
-
-
-@pytest.fixture
-def outputs(tmp_path) -> Path:
-    out = tmp_path / "outputs"
-    make_outputs(out)
-    return out
-
-
-@pytest.fixture
-def event_dir(outputs) -> Path:
-    return next(p.parent for p in outputs.glob("*/index.json"))
 
 
 def pages(site: Path) -> list[Path]:

@@ -22,7 +22,6 @@ from web_helpers import (
     EVIL,
     EVIL_SLUG,
     add_evil_event,
-    make_outputs,
     parse_html,
     read_index,
     segments,
@@ -35,18 +34,6 @@ from pipeline.web.app import create_app, make_web_server
 from pipeline.web.render import highlight
 
 ESCAPED_EVIL = "&lt;script&gt;alert(1)&lt;/script&gt;"
-
-
-@pytest.fixture
-def outputs(tmp_path) -> Path:
-    out = tmp_path / "outputs"
-    make_outputs(out)
-    return out
-
-
-@pytest.fixture
-def event_dir(outputs) -> Path:
-    return next(p.parent for p in outputs.glob("*/index.json"))
 
 
 @pytest.fixture
