@@ -95,14 +95,23 @@ def test_hold_music_before_the_start_yields_no_cue(tmp_path):
     assert "dinosaur" in " ".join(c.text for c in original.cues).lower()
 
 
-@pytest.mark.parametrize("name", ["silence", "white-noise-1", "white-noise-3", "white-noise-4"])
-def test_guards_drop_what_whisper_invents_when_vad_is_bypassed(tmp_path, model, name):
+INVENTED_ON = ["silence", "white-noise-1", "white-noise-3", "white-noise-4"]
+
+
+def test_guards_drop_what_whisper_invents_when_vad_is_bypassed(tmp_path, model):
     """Whisper alone writes "Thank you very much for joining us" over silence and
-    loops over noise; the guards must remove it even if VAD let it through."""
+    loops over noise; the guards must remove it even if VAD let it through.
+
+    Which of these sounds make Whisper invent text differs between CPUs (int8 kernels);
+    every one must come out clean, and at least two must have had invented text, or
+    the test has lost its point."""
     from pipeline.transcribe.guards import clean
     from pipeline.transcribe.whisper import _decode
 
-    samples = decode(Recording(make(tmp_path, name, SOUNDS[name]))).samples
-    raw = _decode(model, samples, 0, "en", None, TranscribeOptions())
-    assert raw, "Whisper invents nothing here any more: this test lost its point"
-    assert clean(raw, [(0, 12_000)]) == []
+    invented = []
+    for name in INVENTED_ON:
+        samples = decode(Recording(make(tmp_path, name, SOUNDS[name]))).samples
+        raw = _decode(model, samples, 0, "en", None, TranscribeOptions())
+        assert clean(raw, [(0, 12_000)]) == [], (name, [s.text for s in raw])
+        invented += [name] if raw else []
+    assert len(invented) >= 2, f"Whisper invents on {invented} only: this test lost its point"
