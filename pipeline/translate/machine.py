@@ -30,7 +30,7 @@ def translate_sentences(
             result[i] = sentence
         elif not sentence.text.strip():
             label = describe(engine, sentence.language, target)
-            result[i] = _translated(sentence, "", target, label)
+            result[i] = translated(sentence, "", target, label)
         else:
             batches.setdefault(sentence.language, []).append(i)
 
@@ -44,11 +44,12 @@ def translate_sentences(
             )
         label = describe(engine, source, target)
         for i, text in zip(indices, restore_all(out, protected), strict=True):
-            result[i] = _translated(sentences[i], text, target, label)
+            result[i] = translated(sentences[i], text, target, label)
     return tuple(s for s in result if s is not None)
 
 
-def _translated(sentence: Sentence, text: str, target: str, engine: str) -> Sentence:
+def translated(sentence: Sentence, text: str, target: str, engine: str) -> Sentence:
+    """`sentence` rendered in `target` by a machine: same times, no words."""
     return replace(
         sentence,
         text=text,

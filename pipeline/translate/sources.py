@@ -11,7 +11,7 @@ from pipeline.cache import StageCache, stage_key
 from pipeline.sentences import build_sentences
 from pipeline.translate.base import describe, engine_version
 from pipeline.translate.engines import Engines
-from pipeline.translate.machine import translate_sentences
+from pipeline.translate.machine import translate_sentences, translated
 from pipeline.types import Segment, Sentence
 
 SPEECH_TRANSLATION_ENGINE = "whisper (speech translation)"
@@ -74,16 +74,4 @@ def machine_translation(
         return [s.text for s in done]
 
     texts = cache.get_or_compute_many("translate", keys, missing, str, str)
-    return [
-        replace(
-            s,
-            text=text,
-            language=target,
-            words=(),
-            source_language=source,
-            source_text=s.text,
-            engine=label,
-            origin="machine",
-        )
-        for s, text in zip(group, texts, strict=True)
-    ]
+    return [translated(s, text, target, label) for s, text in zip(group, texts, strict=True)]
