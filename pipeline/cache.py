@@ -38,7 +38,7 @@ def _default(obj: Any) -> Any:
 STAGE_VERSIONS: dict[str, tuple[int, tuple[str, ...]]] = {
     "vad": (1, ()),
     "language": (1, ("vad",)),
-    "transcribe": (3, ("vad", "language")),
+    "transcribe": (4, ("vad", "language")),
     "translate": (1, ("vad", "language", "transcribe")),
     "session-audio": (2, ()),
 }

@@ -68,6 +68,8 @@ class Sentence:
     low_confidence: bool = False
     reviewed: bool = False  # text written or confirmed by a person (corrections/)
     origin: Origin = "original"
+    channel: Interpretation | None = None  # the interpreter channel it was heard on
+    lag_ms: int | None = None  # how far the interpreter ran behind the floor here
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class Cue:
     low_confidence: bool = False
     reviewed: bool = False
     origin: Origin = "original"
+    channel: Interpretation | None = None  # for interpreted text: where it was heard
 
     @property
     def text(self) -> str:
@@ -87,10 +90,34 @@ class Cue:
 
 
 @dataclass(frozen=True)
+class Interpretation:
+    """An interpreter's audio channel: another audio stream of the recording's file,
+    or a file of its own whose start lies `offset_ms` into the recording."""
+
+    language: str
+    file: Path
+    stream: int | None = None  # among the file's audio streams; None: its first
+    offset_ms: int = 0
+
+    @property
+    def label(self) -> str:
+        """'webinar.mp4 stream 1', or 'webinar-es.m4a' for a file of its own."""
+        return self.file.name if self.stream is None else f"{self.file.name} stream {self.stream}"
+
+    def audio(self) -> Recording:
+        """The channel as a recording in its own right, declared in its language."""
+        return Recording(file=self.file, language=self.language, stream=self.stream)
+
+
+@dataclass(frozen=True)
 class Recording:
     file: Path
     language: str | None = None
-    stream: int | None = None
+    stream: int | None = None  # the floor: what was said in the room
+    interpretations: tuple[Interpretation, ...] = ()
+
+    def channel(self, language: str) -> Interpretation | None:
+        return next((c for c in self.interpretations if c.language == language), None)
 
 
 @dataclass(frozen=True)
@@ -145,6 +172,16 @@ class SessionTranscript:
     segments: tuple[Segment, ...]
     # Whisper's English of the non-English speech; None unless asked for (--mt whisper)
     speech_translation: tuple[Segment, ...] | None = None
+    # what each interpreter channel said during the session, recording time
+    channels: tuple[ChannelTranscript, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChannelTranscript:
+    """What one interpreter channel said (recording time, the channel's language)."""
+
+    channel: Interpretation
+    segments: tuple[Segment, ...]
 
 
 @dataclass(frozen=True)

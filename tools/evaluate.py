@@ -5,6 +5,9 @@ Prints, from one run:
 - language-tag accuracy and WER on a code-switching "panel" built from real clips
   (en, fr, es, en, ... one sentence each, in one session, no language declared);
 - translation chrF/BLEU per direction on FLORES-200 parallel sentences;
+- the sample's interpreter channels (synthesized): per channel the lag error and the
+  cue alignment error against the channels' truth, and chrF against the reference
+  translations of the interpreted track vs machine translation of the same stretches;
 - subtitle-profile conformance of every VTT/SRT file written.
 """
 
@@ -81,6 +84,67 @@ def conformance(files: list[Path]) -> list[str]:
     return lines
 
 
+def _over(tracks, language: str, start_ms: int, end_ms: int):
+    """The track's sentence overlapping [start, end] most, in `language`."""
+    best, overlap = None, 0
+    for t in tracks:
+        if t.language != language:
+            continue
+        for s in t.sentences:
+            shared = min(s.end_ms, end_ms) - max(s.start_ms, start_ms)
+            if shared > overlap:
+                best, overlap = s, shared
+    return best
+
+
+def interpretation_report(sample, ignored) -> list[str]:
+    """Lag, cue alignment and chrF of each channel against its truth table."""
+    from statistics import median
+
+    from sacrebleu.metrics import CHRF
+
+    clips = {}
+    with (ROOT / "recordings" / "sample-webinar.clips.tsv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            span = (float(row["start_s"]), float(row["end_s"]))
+            clips[row["clip"]] = (round(span[0] * 1000), round(span[1] * 1000))
+    with (ROOT / "recordings" / "sample-webinar.channels.tsv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["kind"] == "rendering"]
+    lines = []
+    for channel in sorted({r["channel"] for r in rows}):
+        mine = [r for r in rows if r["channel"] == channel]
+        lag_errors, cue_errors, hyp, mt, ref, sources = [], [], [], [], [], []
+        for r in mine:
+            start, end = clips[r["clip"]]
+            onset = round((float(r["start_s"]) - float(r["lag_s"])) * 1000)  # floor speech
+            got = _over(sample.tracks, channel, start, end)
+            machine = _over(ignored.tracks, channel, start, end)
+            sources.append(got.origin if got else "none")
+            hyp.append(got.text if got else "")
+            mt.append(machine.text if machine else "")
+            ref.append(r["text"])
+            if got is not None and got.lag_ms is not None:
+                lag_errors.append(abs(got.lag_ms - round(float(r["lag_s"]) * 1000)))
+            cues = [c.start_ms for t in sample.tracks if t.language == channel for c in t.cues
+                    if c.origin == "interpretation" and onset - 1500 <= c.start_ms < end]
+            if cues:
+                cue_errors.append(abs(min(cues) - onset))
+        chrf = CHRF()
+        report = next((c for c in sample.channels if c.channel.language == channel), None)
+        lag = "-" if report is None or report.lag_ms is None else f"{report.lag_ms / 1000:.2f} s"
+        truth = median(float(r["lag_s"]) for r in mine)
+        lines.append(
+            f"{channel}: {sources.count('interpretation')}/{len(mine)} renderings taken from "
+            f"the channel; median lag {lag} (truth {truth:.2f} s); lag error median "
+            f"{median(lag_errors) / 1000:.2f} s, max {max(lag_errors) / 1000:.2f} s; first "
+            f"cue vs floor onset median {median(cue_errors) / 1000:.2f} s, max "
+            f"{max(cue_errors) / 1000:.2f} s; chrF interpretation "
+            f"{chrf.corpus_score(hyp, [ref]).score:.1f} vs machine translation "
+            f"{chrf.corpus_score(mt, [ref]).score:.1f}"
+        )
+    return lines
+
+
 def main() -> int:
     out = Path(tempfile.mkdtemp(prefix="webconf-eval-"))
     print(f"webconf eval (outputs in {out})\n")
@@ -89,6 +153,19 @@ def main() -> int:
     wers, _, _ = score_clips(sample, sample_clips())
     print("Sample event, FLEURS clips, Whisper base: WER " + ", ".join(
         f"{lang} {v:.3f}" for lang, v in wers.items()))
+
+    import shutil
+
+    from pipeline.outputs.layout import CACHE_DIR
+
+    ignored_out = Path(tempfile.mkdtemp(prefix="webconf-eval-mt-"))
+    shutil.copytree(sample.event_dir / CACHE_DIR, ignored_out / sample.event_dir.name / CACHE_DIR)
+    ignored = run_event(ROOT / "recordings" / "sample-event.toml", ignored_out,
+                        RunOptions(interpretation="ignore"))
+    print("\nInterpreter channels of the sample event (synthesized speech, see "
+          "recordings/LICENCE.md):")
+    for line in interpretation_report(sample, ignored):
+        print(line)
 
     mix = out / "code-switch.wav"
     placed = code_switch_mix(mix)

@@ -10,13 +10,15 @@ command -v apertium >/dev/null 2>&1 || need+=(apertium)
 modes="$(apertium -l 2>/dev/null || true)"
 grep -q 'eng-spa' <<<"$modes" || need+=(apertium-eng-spa)
 grep -q 'fr-es' <<<"$modes" || need+=(apertium-fr-es)
-# --browser: Debian's Chromium for the browser tests (make test)
+# --browser: what `make test` needs besides: Debian's Chromium for the browser tests,
+# espeak-ng to synthesize the interpreter channels of the interpreted test event
 if [ "${1:-}" = "--browser" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system packages: ffmpeg and apertium (eng-spa, fr-es)${1:+ and chromium} present"
+  echo "system packages: ffmpeg and apertium (eng-spa, fr-es)${1:+, chromium and espeak-ng} present"
   exit 0
 fi
 

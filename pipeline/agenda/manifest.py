@@ -15,10 +15,11 @@ from typing import Any
 from pipeline.errors import ManifestError
 from pipeline.languages import LANGUAGES
 from pipeline.timecode import agenda_time, parse_time
-from pipeline.types import Event, Recording, Session
+from pipeline.types import Event, Interpretation, Recording, Session
 
 EVENT_KEYS = {"title", "date", "languages", "description"}
-RECORDING_KEYS = {"file", "language", "stream", "title"}
+RECORDING_KEYS = {"file", "language", "stream", "title", "interpretation"}
+INTERPRETATION_KEYS = {"language", "stream", "file", "offset", "title"}
 SESSION_KEYS = {"title", "start", "end", "speakers", "language", "recording"}
 GLOSSARY_KEYS = {"keep"}
 TOP_KEYS = {"event", "recording", "session", "glossary"}
@@ -151,17 +152,105 @@ def _recordings(
         full = (base / file).resolve()
         if not full.is_file():
             problems.add(where, f"file not found: {full}")
-        stream = rec.get("stream")
-        if stream is not None and (
-            not isinstance(stream, int) or isinstance(stream, bool) or stream < 0
-        ):
-            problems.add(where, f"'stream' {stream!r} must be a stream index >= 0")
-            stream = None
+        stream = _stream(problems, where, rec.get("stream"))
         language = _language(problems, where, rec.get("language"), languages)
-        out.append(Recording(file=full, language=language, stream=stream))
+        channels = _interpretations(
+            problems, where, rec.get("interpretation", []), base, full, stream, languages
+        )
+        out.append(
+            Recording(file=full, language=language, stream=stream, interpretations=channels)
+        )
     files = [r.file for r in out]
     for f in {f for f in files if files.count(f) > 1}:
         problems.add("[[recording]]", f"{f.name} is listed more than once")
+    return tuple(out)
+
+
+def _stream(problems: _Problems, where: str, stream: Any) -> int | None:
+    if stream is not None and (
+        not isinstance(stream, int) or isinstance(stream, bool) or stream < 0
+    ):
+        problems.add(where, f"'stream' {stream!r} must be an audio stream index >= 0")
+        return None
+    return stream
+
+
+def _offset(problems: _Problems, where: str, value: Any) -> int:
+    """Where a channel file's start lies in the recording; '-' before it when the
+    file started first."""
+    if value is None:
+        return 0
+    sign = 1
+    if isinstance(value, str) and value.strip().startswith("-"):
+        sign, value = -1, value.strip()[1:]
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        sign, value = -1, -value
+    try:
+        return sign * parse_time(value)
+    except ValueError as exc:
+        problems.add(where, f"offset: {exc}")
+        return 0
+
+
+def _interpretations(
+    problems: _Problems,
+    where: str,
+    raw: Any,
+    base: Path,
+    floor_file: Path,
+    floor_stream: int | None,
+    languages: tuple[str, ...],
+) -> tuple[Interpretation, ...]:
+    """The recording's interpreter channels: a language each, on another audio stream
+    of the recording's file or in a file of its own."""
+    if isinstance(raw, dict):
+        raw = [raw]
+    if not isinstance(raw, list):
+        problems.add(f"{where} interpretation", "must be an array of tables")
+        return ()
+    out: list[Interpretation] = []
+    for i, item in enumerate(raw, start=1):
+        here = f"{where} [[recording.interpretation]] {i}"
+        if not isinstance(item, dict):
+            problems.add(here, "must be a table")
+            continue
+        problems.unknown_keys(here, item, INTERPRETATION_KEYS)
+        language = item.get("language")
+        if language is None:
+            problems.add(here, f"missing 'language' (one of: {', '.join(languages)})")
+            continue
+        if _language(problems, here, language, languages) is None:
+            continue
+        here = f"{where} interpretation {language!r}"
+        if language in {c.language for c in out}:
+            problems.add(here, f"language {language!r} is given twice; one channel per language")
+            continue
+        stream = _stream(problems, here, item.get("stream"))
+        if stream is None and item.get("stream") is not None:
+            continue
+        file = item.get("file")
+        if file is None:
+            if "stream" not in item:
+                problems.add(
+                    here,
+                    "give 'stream' (another audio stream of this file) or 'file' "
+                    "(a file of its own)",
+                )
+                continue
+            full = floor_file
+        elif not isinstance(file, str) or not file:
+            problems.add(here, "'file' must be a file name")
+            continue
+        else:
+            full = (base / file).resolve()
+            if not full.is_file():
+                problems.add(here, f"file not found: {full}")
+                continue
+        if full == floor_file and (stream or 0) == (floor_stream or 0):
+            problems.add(here, f"audio stream {stream or 0} is the floor's own stream")
+            continue
+        offset = _offset(problems, here, item.get("offset"))
+        out.append(Interpretation(language=language, file=full, stream=stream, offset_ms=offset))
     return tuple(out)
 
 

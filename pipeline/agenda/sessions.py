@@ -8,6 +8,7 @@ session that holds its midpoint.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from pipeline.types import Segment, Session, Word
 
@@ -44,15 +45,14 @@ def split_segments(
         for index, words in parts.items():
             whole = len(words) == len(seg.words)
             text = seg.text if whole else "".join(w.text for w in words).strip()
+            # everything else the segment says (confidence, origin) holds for its parts
             out[index].append(
-                Segment(
+                replace(
+                    seg,
                     start_ms=words[0].start_ms,
                     end_ms=words[-1].end_ms,
                     text=text,
-                    language=seg.language,
                     words=tuple(words),
-                    avg_logprob=seg.avg_logprob,
-                    no_speech_prob=seg.no_speech_prob,
                 )
             )
     return {k: tuple(sorted(v, key=lambda s: s.start_ms)) for k, v in out.items()}

@@ -13,6 +13,7 @@ from pipeline.archive.query import to_fts
 from pipeline.archive.store import open_for_reading
 from pipeline.errors import SearchError
 from pipeline.timecode import seconds_fragment
+from pipeline.writers.provenance import INTERPRETER, engine_name
 
 MAX_LIMIT = 1000
 MARK_START, MARK_END = "\x02", "\x03"  # around each match in Hit.snippet
@@ -27,6 +28,24 @@ ORIGIN_LABELS = {
     "person": "written by a person",
     "interpretation": "interpretation",
 }
+# ... and in full, naming who or what made it (`Hit.description`).
+ORIGIN_DESCRIPTIONS = {
+    "original": "original speech",
+    "machine": "machine translation",
+    "speech-translation": "machine translation (Whisper speech translation)",
+    "person": "written by a person",
+    "interpretation": INTERPRETER,
+}
+
+
+def describe(origin: str, engine: str = "") -> str:
+    """'interpretation (human interpreter, transcribed by Whisper)', 'machine translation
+    (apertium en→es→fr)', 'original speech', 'written by a person'."""
+    words = ORIGIN_DESCRIPTIONS.get(origin, origin)
+    if origin == "machine" and engine.strip():
+        plain = " ".join(engine.replace("(", " ").replace(")", " ").split())
+        words = f"{words} ({engine_name(plain)})"
+    return words
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,8 @@ class Hit:
     rank: float
     origin: str = "original"  # who made the matching version (pipeline.types.ORIGINS)
     origins: Mapping[str, str] = field(default_factory=dict, hash=False)  # of translations
+    engine: str = ""  # what made the matching version ("apertium", "whisper (interpretation)")
+    engines: Mapping[str, str] = field(default_factory=dict, hash=False)  # of translations
 
     def label(self, language: str | None = None) -> str:
         """Who made the version in `language` (default: the matching one), as results
@@ -71,12 +92,23 @@ class Hit:
             origin = self.origins.get(language, "original" if spoken else "machine")
         return ORIGIN_LABELS.get(origin, origin)
 
+    def description(self, language: str | None = None) -> str:
+        """Who made the version in `language` (default: the matching one), in full:
+        'interpretation (human interpreter, transcribed by Whisper)', 'machine
+        translation (apertium)', 'original speech', 'written by a person'."""
+        if language is None or language == self.language:
+            return describe(self.origin, self.engine)
+        spoken = language == self.original_language
+        origin = self.origins.get(language, "original" if spoken else "machine")
+        return describe(origin, self.engines.get(language, ""))
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: lists for tuples, a plain dict for translations."""
         data = asdict(self)
         data["speakers"] = list(self.speakers)
         data["translations"] = dict(self.translations)
         data["origins"] = dict(self.origins)
+        data["engines"] = dict(self.engines)
         return data
 
 
@@ -108,7 +140,7 @@ WITH matches AS (
     FROM matches
 )
 SELECT best.passage_score AS score, best.snippet, p.passage_key, p.language, p.is_original,
-       p.origin, p.text,
+       p.origin, p.engine, p.text,
        p.source_language, p.source_text, p.start_ms, p.end_ms,
        p.recording_start_ms, p.recording_end_ms,
        s.idx, s.slug AS session_slug, s.title AS session_title, s.speakers, s.recording,
@@ -135,7 +167,7 @@ def _check_event(conn: sqlite3.Connection, event: str) -> str:
 def _versions(conn: sqlite3.Connection, keys: list[str]) -> dict[str, list[sqlite3.Row]]:
     marks = ", ".join("?" * len(keys))
     rows = conn.execute(
-        "SELECT passage_key, language, is_original, origin, text FROM passages"
+        "SELECT passage_key, language, is_original, origin, engine, text FROM passages"
         f" WHERE passage_key IN ({marks}) ORDER BY recording_start_ms, id",
         keys,
     ).fetchall()
@@ -149,10 +181,12 @@ def _hit(row: sqlite3.Row, versions: list[sqlite3.Row]) -> Hit:
     language = row["language"]
     by_language: dict[str, list[str]] = {}
     origins: dict[str, str] = {}
+    engines: dict[str, str] = {}
     originals: dict[str, list[str]] = {}
     for version in versions:
         by_language.setdefault(version["language"], []).append(version["text"])
         origins.setdefault(version["language"], version["origin"])
+        engines.setdefault(version["language"], version["engine"])
         if version["is_original"]:
             originals.setdefault(version["language"], []).append(version["text"])
     if row["is_original"]:
@@ -187,6 +221,8 @@ def _hit(row: sqlite3.Row, versions: list[sqlite3.Row]) -> Hit:
         rank=-float(row["score"]),
         origin=row["origin"],
         origins={lang: origin for lang, origin in origins.items() if lang != language},
+        engine=row["engine"],
+        engines={lang: engine for lang, engine in engines.items() if lang != language},
     )
 
 

@@ -38,8 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Cut each session out of the event's published recording and write "
         "NN-slug/session.mp4 (mov_text subtitles) and/or NN-slug/session.mkv (SubRip "
         "subtitles), one subtitle stream per language, tagged eng/fra/spa and titled "
-        "original or machine translation; the first is the default. Without the recording, "
-        "the session's audio (session.m4a) is used. Files newer than their inputs are left "
+        "original, interpretation or machine translation; the first is the default. Each "
+        "interpreter channel (session.<lang>.m4a) is an audio stream of its own after the "
+        "floor, tagged with its language and titled e.g. 'Español (interpretation)'; the "
+        "floor stays the first and default audio stream. Without the recording, the "
+        "session's audio (session.m4a) is used. Files newer than their inputs are left "
         "alone. Prints each file and whether it was written.",
     )
     mux.add_argument(

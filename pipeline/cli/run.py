@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from pipeline.cli.options import subtitle_profile_option
 
@@ -19,8 +20,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
         use_cache=not args.no_cache,
         show_progress=False if args.quiet else None,
         note_low_confidence=args.note_low_confidence,
+        interpretation=args.interpretation,
     )
     result = run_event(args.manifest, args.out, options)
+    for warning in result.warnings:
+        print(f"webconf: warning: {warning}", file=sys.stderr)
+    for report in result.channels:
+        lag = "no interpreted sentence" if report.lag_ms is None else (
+            f"median lag {report.lag_ms / 1000:.1f} s"
+        )
+        print(
+            f"interpretation {report.channel.language} ({report.channel.label}): {lag}; "
+            f"{report.interpreted} sentences from the interpreter, "
+            f"{report.machine} machine-translated"
+        )
     sessions = len({t.session.index for t in result.tracks})
     print(
         f"{result.event.title}: {sessions} sessions x {len(result.event.languages)} languages "
@@ -32,6 +45,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     from pipeline.models.locate import DEFAULT_WHISPER_MODEL, WHISPER_MODELS
     from pipeline.translate.engines import MT_MODES
+    from pipeline.translate.tracks import INTERPRETATION_MODES
 
     run = sub.add_parser(
         "run",
@@ -68,6 +82,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--note-low-confidence",
         action="store_true",
         help="write a NOTE before each low-confidence cue in the VTT files",
+    )
+    run.add_argument(
+        "--interpretation",
+        default="prefer",
+        choices=INTERPRETATION_MODES,
+        help="prefer (default): subtitles from the interpreter channels the manifest "
+        "names, machine translation only where they are silent; ignore: machine "
+        "translation only (for comparison)",
     )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     run.set_defaults(func=_cmd_run)

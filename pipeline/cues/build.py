@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from pipeline.subtitles.profiles import DEFAULT_PROFILE, PROFILES, SubtitleProfile, get_profile
-from pipeline.types import Cue, Sentence, SessionTrack, Word
+from pipeline.types import Cue, Interpretation, Sentence, SessionTrack, Word
 
 __all__ = [
     "BREAK_BEFORE",
@@ -160,7 +160,7 @@ class _Token:
     earliest_ms: int  # a cue starting here may start up to max_sync_ms before this...
     latest_ms: int  # ...or after this: the word's start, or its sentence's span
     words: tuple[Word, ...]  # the recognised word(s) it shows: blank ones ride along
-    timed: bool  # its times are the word's own (not laid over a translated span)
+    timed: bool  # its start is known: a word's own, or a translated sentence's first
 
 
 def _words_text(words: Sequence[Word]) -> str:
@@ -222,7 +222,9 @@ def _tokens(sentences: Sequence[Sentence]) -> list[_Token]:
                     earliest_ms=span_start,
                     latest_ms=max(span_start, int(sentence.end_ms)),
                     words=(),
-                    timed=False,
+                    # a translated sentence still starts when its speech does: only
+                    # the times of its later words are estimates
+                    timed=offset == 0,
                 )
             )
             offset += len(part) + 1
@@ -605,6 +607,7 @@ def build_cues(
                 low_confidence=any(s.low_confidence for s in held),
                 reviewed=all(s.reviewed for s in held),
                 origin=_origin(held),
+                channel=_channel(held),
             )
         )
     return tuple(cues)
@@ -616,6 +619,11 @@ def _origin(held: Sequence[Sentence]) -> str:
     for s in held:
         chars[s.origin] = chars.get(s.origin, 0) + len(s.text)
     return max(chars, key=chars.get)
+
+
+def _channel(held: Sequence[Sentence]) -> Interpretation | None:
+    """The interpreter channel of an interpreted cue's text (None for any other)."""
+    return next((s.channel for s in held if s.origin == "interpretation" and s.channel), None)
 
 
 def cue_track(

@@ -20,18 +20,26 @@ def export_session_audio(
     end_ms: int,
     dest: Path,
     tags: Mapping[str, str] | None = None,
+    offset_ms: int = 0,
 ) -> Path:
     """Write one agenda item's audio (AAC in .m4a) so people can take just that part.
 
     ffmpeg-python cuts the chosen stream (pydub cannot pass `-map` to its input);
-    pydub writes the file with the session's title and speakers as tags.
+    pydub writes the file with the session's title and speakers as tags. `offset_ms`
+    is where the file starts in recording time (an interpreter channel's file): the
+    cut stays in step with the floor, with silence where the file had not started.
     """
     from pydub import AudioSegment
 
     stream = pick_stream(probe(recording.file), recording.stream)
     channels = min(2, max(1, stream.channels))
     rate = stream.sample_rate or SAMPLE_RATE
-    span = {"ss": start_ms / 1000, "t": (end_ms - start_ms) / 1000}
+    lead_ms = max(0, offset_ms - start_ms)  # before the file's start
+    file_start = max(0, start_ms - offset_ms)
+    file_end = end_ms - offset_ms
+    if offset_ms and file_end <= file_start:  # the session lies before the file starts
+        raise MediaError(f"{recording.file}: no audio between {start_ms} and {end_ms} ms")
+    span = {"ss": file_start / 1000, "t": (file_end - file_start) / 1000}
     data = pcm(
         recording.file,
         stream,
@@ -45,6 +53,9 @@ def export_session_audio(
     if not data:
         raise MediaError(f"{recording.file}: no audio between {start_ms} and {end_ms} ms")
     segment = AudioSegment(data=data, sample_width=2, frame_rate=rate, channels=channels)
+    if lead_ms:
+        silence = AudioSegment.silent(duration=lead_ms, frame_rate=rate)
+        segment = silence.set_channels(channels) + segment
     with atomic_path(dest, suffix=".m4a") as tmp:
         segment.export(str(tmp), format="ipod", codec="aac", bitrate="64k", tags=dict(tags or {}))
     return dest
@@ -68,10 +79,12 @@ def session_audio(
     album: str,
     dest: Path,
     cache: StageCache,
+    offset_ms: int = 0,
 ) -> Path:
     """Cut the session's audio into `dest` once; a stamp in the stage cache says the
     file on disk matches its source and the session's tags."""
-    key = stage_key("session-audio", digest, recording.stream, session, album)
+    shift = (offset_ms,) if offset_ms else ()  # keeps the floor's keys as they were
+    key = stage_key("session-audio", digest, recording.stream, session, album, *shift)
     stamp = cache.folder / "session-audio" / f"{key}.json" if cache.folder else None
     if dest.is_file() and stamp is not None and stamp.is_file():
         return dest
@@ -81,7 +94,7 @@ def session_audio(
         "artist": "; ".join(session.speakers),
         "track": str(session.index),
     }
-    export_session_audio(recording, session.start_ms, session.end_ms, dest, tags)
+    export_session_audio(recording, session.start_ms, session.end_ms, dest, tags, offset_ms)
     if stamp is not None:
         atomic_write_json(stamp, {"file": str(dest.name)})
     return dest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ class AudioStream:
     channels: int
     language: str | None
     sample_rate: int = 0
+    title: str | None = None  # the stream's name ("Native", "Translated"): tag or handler
+    duration_ms: int = 0  # the stream's own length, else the container's
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def probe(path: Path) -> MediaInfo:
     streams = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
     if not streams:
         raise MediaError(f"{path}: has no audio stream")
+    container_ms = int(float(info.get("format", {}).get("duration", 0) or 0) * 1000)
     audio = tuple(
         AudioStream(
             position=i,
@@ -65,16 +69,49 @@ def probe(path: Path) -> MediaInfo:
             channels=int(s.get("channels", 0)),
             language=s.get("tags", {}).get("language"),
             sample_rate=int(s.get("sample_rate", 0) or 0),
+            title=stream_title(s.get("tags", {})),
+            duration_ms=stream_duration_ms(s) or container_ms,
         )
         for i, s in enumerate(streams)
     )
     # The audio's own length decides where sessions may end; the container's (often the
     # longer video's) is the fallback for formats that do not record a stream duration.
     durations = [float(s.get("duration", 0) or 0) for s in streams]
-    duration_ms = int(max(durations) * 1000) or int(
-        float(info.get("format", {}).get("duration", 0) or 0) * 1000
-    )
+    duration_ms = int(max(durations) * 1000) or container_ms
     return MediaInfo(path=path, duration_ms=duration_ms, audio_streams=audio)
+
+
+# Handler names muxers write by themselves: not a name anyone gave the stream.
+_DEFAULT_HANDLER = re.compile(r"handler|core media|media file|google|^(sound|audio)$", re.I)
+_DURATION_TAG = re.compile(r"^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$")
+
+
+def stream_title(tags: dict) -> str | None:
+    """The stream's `title` tag (Matroska, Ogg), else its MP4 handler name when someone
+    set it: ffmpeg's MP4 muxer keeps no per-track title, only `handler_name`."""
+    tags = {k.lower(): v for k, v in tags.items()}
+    for key in ("title", "handler_name"):
+        value = str(tags.get(key) or "").strip()
+        if value and not (key == "handler_name" and _DEFAULT_HANDLER.search(value)):
+            return value
+    return None
+
+
+def stream_duration_ms(stream: dict) -> int:
+    """The stream's `duration`, else its Matroska `DURATION` tag ("00:01:02.500000000");
+    0 when neither is there."""
+    duration = float(stream.get("duration", 0) or 0)
+    if duration > 0:
+        return int(duration * 1000)
+    tags = {k.upper(): v for k, v in stream.get("tags", {}).items()}
+    tag = tags.get("DURATION") or next(
+        (v for k, v in tags.items() if k.startswith("DURATION-")), ""
+    )
+    match = _DURATION_TAG.match(str(tag).strip())
+    if not match:
+        return 0
+    hours, minutes, secs = int(match.group(1)), int(match.group(2)), float(match.group(3))
+    return int(((hours * 60 + minutes) * 60 + secs) * 1000)
 
 
 def pick_stream(info: MediaInfo, wanted: int | None) -> AudioStream:

@@ -1,4 +1,5 @@
-"""Soft-subtitled media: one MP4 and/or MKV per session, one subtitle stream per language.
+"""Soft-subtitled media: one MP4 and/or MKV per session, one subtitle stream per language,
+and one audio stream per interpreter channel beside the floor.
 
 `webconf mux` reads an event's `index.json` (through pipeline.outputs.read, which
 checks every value and path in it) and, for each agenda session, cuts the
@@ -7,6 +8,10 @@ adds each language's `<lang>.srt` (timed from the session start, so it matches t
 as its own subtitle stream: `mov_text` in MP4, SubRip in MKV, each tagged with its
 ISO 639-2 language (eng, fra, spa) and a title saying what it is ("English (original)",
 "French (machine translation, apertium)"); the first one is the default track.
+When the recording has interpreter channels, each session's cut of one
+(`session.<lang>.m4a`, already in step with the session) follows the floor as an audio
+stream of its own, tagged with its language and titled "Español (interpretation)"; the
+floor stays the first audio stream and the default one, titled "Floor (original speech)".
 
 How the cut is made, and why:
 
@@ -23,6 +28,12 @@ How the cut is made, and why:
   encoding time (x264 `veryfast`).
 - Without a published recording, the session's `session.m4a` (already cut) is used
   as is: an audio-only file with the same subtitle streams.
+- The floor is the recording's default audio stream among those that are not an
+  interpreter channel (index.json's `channels` name those by stream number), so a
+  recording whose console numbered an interpreter first still gets its floor first.
+- Interpreter audio is taken from `session.<lang>.m4a`, cut by `webconf run` to the
+  session's span (silence where a channel file had not started yet); it is encoded
+  like the floor (AAC, or copied as it is when the floor is copied from session.m4a).
 - An MKV written by ffmpeg starts its timeline at the AAC encoder delay (64 ms at
   16 kHz): Matroska cannot store the negative timestamps of the encoder's priming
   packet, so ffmpeg shifts every stream by the same amount and sync is kept. MP4 hides
@@ -46,7 +57,7 @@ import ffmpeg
 
 from pipeline.errors import MediaError, OutputsError
 from pipeline.fsio import atomic_path
-from pipeline.languages import iso639_2, language_name
+from pipeline.languages import autonym, iso639_2, language_name
 from pipeline.media.probe import ffprobe, last_line, require_ffmpeg
 from pipeline.outputs.layout import (
     INDEX_FILE,
@@ -55,7 +66,13 @@ from pipeline.outputs.layout import (
     session_file,
     session_media,
 )
-from pipeline.outputs.read import EventIndex, LanguageEntry, SessionEntry, read_event
+from pipeline.outputs.read import (
+    EventIndex,
+    LanguageEntry,
+    RecordingEntry,
+    SessionEntry,
+    read_event,
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +98,31 @@ class SubtitleTrack:
         return iso639_2(self.language)
 
 
+FLOOR_TITLE = "Floor (original speech)"
+
+
+@dataclass(frozen=True)
+class ChannelTrack:
+    """An interpreter channel's session audio, carried as an audio stream of its own."""
+
+    language: str
+    path: Path  # session.<lang>.m4a: the session's span, in step with the floor
+
+    @property
+    def iso639_2(self) -> str:
+        return iso639_2(self.language)
+
+    @property
+    def title(self) -> str:
+        return channel_title(self.language)
+
+
+def channel_title(language: str) -> str:
+    """'Español (interpretation)': the interpreter's audio, named in its own language
+    (a player's audio menu is read by the listeners of that language)."""
+    return f"{autonym(language)} (interpretation)"
+
+
 @dataclass(frozen=True)
 class SessionMedia:
     """Everything `mux_session` needs about one session, read from index.json."""
@@ -95,6 +137,9 @@ class SessionMedia:
     end: float
     recording: Path | None  # the published recording, None when index.json names none
     tracks: tuple[SubtitleTrack, ...]
+    channels: tuple[ChannelTrack, ...] = ()  # interpreter audio, in the event's language order
+    # audio streams of the recording that are interpreter channels, not the floor
+    channel_streams: frozenset[int] = frozenset()
 
     @property
     def folder(self) -> Path:
@@ -146,21 +191,50 @@ def _plain_engine(engine: str) -> str:
     return "Whisper" if name.lower() == "whisper" else name
 
 
+_HEADS = {"original": "original", "interpretation": "interpretation"}
+_WITH = {
+    "original": "original passages",
+    "interpretation": "interpreted passages",
+    "machine": "machine-translated passages",
+}
+
+
 def track_title(entry: LanguageEntry) -> str:
-    """'English (original)', 'French (machine translation, apertium)', or for a session
-    whose speakers switch language 'Spanish (original, with machine-translated passages)'."""
+    """'English (original)', 'French (machine translation, apertium)', 'Spanish
+    (interpretation)'; for a track mixing sources, the largest first: 'Spanish (original,
+    with machine-translated passages)', 'Spanish (interpretation, with
+    machine-translated passages)'. From `shares` when index.json has them, else from
+    `original_share` (outputs written before shares were)."""
     name = language_name(entry.language)
-    share = entry.original_share
     engine = _plain_engine(entry.engine)
-    if share is None:
-        share = 1.0 if entry.is_original else 0.0
-    if share >= 1:
-        return f"{name} (original)"
-    if share >= 0.5:
-        return f"{name} (original, with machine-translated passages)"
-    if share > 0:
-        return f"{name} (machine translation, with original passages)"
-    return f"{name} (machine translation, {engine})" if engine else f"{name} (machine translation)"
+    shares = {kind: share for kind, share in entry.shares.items() if kind in _WITH and share > 0}
+    if not shares:
+        share = entry.original_share
+        if share is None:
+            share = 1.0 if entry.is_original else 0.0
+        shares = {"original": share, "machine": 1 - share}
+        shares = {kind: value for kind, value in shares.items() if value > 0}
+    if not shares:
+        return f"{name} (original)" if entry.is_original else f"{name} (machine translation)"
+    parts = sorted(shares, key=lambda kind: (-shares[kind], list(_WITH).index(kind)))
+    head, rest = parts[0], parts[1:]
+    if not rest:
+        if head == "machine":
+            return (
+                f"{name} (machine translation, {engine})"
+                if engine
+                else f"{name} (machine translation)"
+            )
+        return f"{name} ({_HEADS[head]})"
+    heading = _HEADS.get(head, "machine translation")
+    return f"{name} ({heading}, with {' and '.join(_WITH[kind] for kind in rest)})"
+
+
+def _channel_streams(recording: RecordingEntry | None) -> frozenset[int]:
+    """The recording's own audio streams that carry an interpreter, by number."""
+    if recording is None:
+        return frozenset()
+    return frozenset(c.stream or 0 for c in recording.channels.values() if c.file == recording.name)
 
 
 def _session_media(event: EventIndex, session: SessionEntry) -> SessionMedia:
@@ -173,6 +247,11 @@ def _session_media(event: EventIndex, session: SessionEntry) -> SessionMedia:
     )
     published = event.recordings.get(session.recording)
     media = published.media if published is not None else None
+    channels = tuple(
+        ChannelTrack(e.language, event.folder / e.interpretation.audio)
+        for e in entries
+        if e.interpretation is not None and e.interpretation.audio
+    )
     return SessionMedia(
         event_dir=event.folder,
         event_title=event.title,
@@ -184,6 +263,8 @@ def _session_media(event: EventIndex, session: SessionEntry) -> SessionMedia:
         end=session.end_ms / 1000,
         recording=event.folder / media if media else None,
         tracks=tracks,
+        channels=channels,
+        channel_streams=_channel_streams(published),
     )
 
 
@@ -224,7 +305,9 @@ class _Source:
     precut: bool  # session.m4a: already the session, nothing to cut
 
 
-def _probe(path: Path, precut: bool) -> _Source:
+def _probe(path: Path, precut: bool, channel_streams: frozenset[int] = frozenset()) -> _Source:
+    """What `path` holds; its floor is the default audio stream among those that are no
+    interpreter channel (`channel_streams`: numbers among the file's audio streams)."""
     info = ffprobe(path)
     streams = info.get("streams", [])
     videos = [
@@ -233,6 +316,8 @@ def _probe(path: Path, precut: bool) -> _Source:
         if s.get("codec_type") == "video" and not (s.get("disposition") or {}).get("attached_pic")
     ]
     audios = [s for s in streams if s.get("codec_type") == "audio"]
+    floors = [s for n, s in enumerate(audios) if n not in channel_streams]
+    audios = floors or audios
     audios.sort(key=lambda s: not (s.get("disposition") or {}).get("default"))
     if not audios and not videos:
         raise MediaError(f"{path}: has neither audio nor video")
@@ -397,11 +482,23 @@ def _build(session: SessionMedia, source: _Source, fmt: str, tmp: Path):
             args.update({"c:a": "aac", "b:a": _audio_bitrate(source.audio)})
     log.info("%s %s: video %s (%s)", session.slug, fmt, plan.mode, plan.reason)
 
+    title_key = "handler_name" if fmt == "mp4" else "title"  # MP4 keeps no track title
+    floor = len(streams) - 1 if source.audio is not None else None  # its output stream
+    for k, channel in enumerate(session.channels, start=0 if floor is None else 1):
+        # Cut already (the session's span); -t ends it with the rest.
+        args[f"metadata:s:a:{k}"] = f"language={channel.iso639_2}"
+        args[f"metadata:s:{len(streams)}"] = f"{title_key}={channel.title}"
+        args[f"disposition:a:{k}"] = "default" if k == 0 else "0"
+        streams.append(ffmpeg.input(str(channel.path))["a:0"])
+    if session.channels and floor is not None:
+        args[f"metadata:s:{floor}"] = f"{title_key}={FLOOR_TITLE}"
+    if session.channels and "c:a" not in args:  # no floor: the channels alone
+        args.update({"c:a": "aac", "b:a": "64k"})
+
     for track in session.tracks:
         streams.append(ffmpeg.input(str(track.path), f="srt")["0"])
     args["c:s"] = _SUBTITLE_CODEC[fmt]
     first_subtitle = len(streams) - len(session.tracks)
-    title_key = "handler_name" if fmt == "mp4" else "title"  # MP4 keeps no track title
     for i, track in enumerate(session.tracks):
         # Two spellings of the same stream, as a dict holds one value per option.
         args[f"metadata:s:s:{i}"] = f"language={track.iso639_2}"
@@ -468,8 +565,13 @@ def mux_session(
     if session.duration <= 0:
         raise MediaError(f"{session.event_dir / INDEX_FILE}: session {session.slug} is empty")
 
+    absent = [str(c.path) for c in session.channels if not c.path.is_file()]
+    if absent:
+        raise MediaError(f"interpreter audio not found: {', '.join(absent)}; run `webconf run`")
+
     path, precut, watched = _source_file(session)
     inputs = [path, *watched, session.event_dir / INDEX_FILE, *(t.path for t in session.tracks)]
+    inputs += [c.path for c in session.channels]
     written: list[Path] = []
     source: _Source | None = None
     for fmt in dict.fromkeys(formats):
@@ -478,7 +580,7 @@ def mux_session(
             log.info("%s is up to date", dest)
             continue
         if source is None:
-            source = _probe(path, precut)
+            source = _probe(path, precut, frozenset() if precut else session.channel_streams)
         _write(session, source, fmt, dest)
         written.append(dest)
     return written

@@ -3,6 +3,7 @@
     <outputs>/<event>/index.json, index.html         the event's table of contents
     <outputs>/<event>/<NN-session>/<lang>.<ext>      a session in one language
     <outputs>/<event>/<NN-session>/session.m4a       the session's audio
+    <outputs>/<event>/<NN-session>/session.<lang>.m4a  its interpreter channel in <lang>
     <outputs>/<event>/<NN-session>/session.mp4, .mkv  the session with subtitle streams (mux)
     <outputs>/<event>/<stem>.<lang>.vtt              a full-recording track
     <outputs>/<event>/<stem>.chapters.vtt            the recording's chapters
@@ -26,6 +27,11 @@ CACHE_DIR = ".cache"
 SESSION_AUDIO = "session.m4a"
 ARCHIVE_DB = "archive.sqlite"
 SESSION_FORMATS = ("vtt", "srt", "txt", "html", "json")  # in the order pages list them
+
+
+def channel_audio(language: str) -> str:
+    """`session.fr.m4a`: the session's interpreter channel into one language."""
+    return f"session.{language}.m4a"
 
 
 def session_file(language: str, extension: str) -> str:

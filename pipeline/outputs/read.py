@@ -25,7 +25,12 @@ Conventions of the records:
   (outputs written before origins were) reads as "original" when it is in its source
   language and "machine" when it is not, the only way older versions made one;
 - keys the reader does not know are ignored (`recording_tracks` of older outputs,
-  `words`), and a missing `format` is version 1.
+  `words`), and a missing `format` is version 1;
+- interpreter channels (`interpretation` of a session's language, of a segment or a
+  cue; `channels` of a recording) are `ChannelEntry`s, whose `offset` alone among
+  times may be negative (a channel file that started before the recording); outputs
+  written before there were channels read with none, and `shares` (share of the text
+  by origin: original, interpretation, machine) reads as {} when a file has none.
 """
 
 from __future__ import annotations
@@ -49,11 +54,14 @@ log = logging.getLogger(__name__)
 
 MAX_SECONDS = 10_000_000  # ~115 days: a time beyond this is a hand-edit or corruption
 MAX_NUMBER = 1_000_000  # the largest session number taken as meant
+MAX_LAG_MS = 3_600_000  # an interpreter an hour behind (or ahead) is a hand-edit
 
 __all__ = [
+    "MAX_LAG_MS",
     "MAX_NUMBER",
     "MAX_SECONDS",
     "ORIGINS",
+    "ChannelEntry",
     "EventIndex",
     "LanguageEntry",
     "RecordingEntry",
@@ -73,6 +81,26 @@ __all__ = [
 
 
 @dataclass(frozen=True)
+class ChannelEntry:
+    """An interpreter channel: another audio stream of the recording's file, or a file
+    of its own starting `offset_ms` into the recording.
+
+    In index.json a session's language names the channel in that language with
+    `audio`, the session's cut of it (`session.<lang>.m4a`, what a replay plays and
+    mux carries), and `lag_ms`, the interpreter's median lag over the session; a
+    recording's `channels` give the median over the recording. An interpreted segment
+    or cue names the channel it was heard on (a segment with its own `lag_ms`).
+    """
+
+    language: str
+    file: str  # the channel's file name (the recording's own name for one of its streams)
+    stream: int | None  # among the file's audio streams; None: its first
+    offset_ms: int  # where the file starts, in recording time (negative: before it)
+    audio: str | None = None  # the session's cut of the channel, in the event folder
+    lag_ms: int | None = None  # how far the interpreter ran behind the floor (ms)
+
+
+@dataclass(frozen=True)
 class LanguageEntry:
     """One language of a session in index.json: where its text comes from, its files."""
 
@@ -83,6 +111,10 @@ class LanguageEntry:
     original_share: float | None  # share of the text that is original speech, 0-1
     provenance: str  # the files' header wording
     files: Mapping[str, str] = field(hash=False)  # extension -> path in the event folder
+    # share of the text (0-1) by where it comes from: "original", "interpretation",
+    # "machine" (only the non-zero ones); {} in outputs written before shares were
+    shares: Mapping[str, float] = field(default_factory=dict, hash=False)
+    interpretation: ChannelEntry | None = None  # the interpreter channel in this language
 
 
 @dataclass(frozen=True)
@@ -112,6 +144,8 @@ class RecordingEntry:
     media: str | None
     chapters: str | None
     tracks: Mapping[str, str] = field(hash=False)  # language -> VTT in recording time
+    # language -> the recording's interpreter channel into it (lag_ms: over the recording)
+    channels: Mapping[str, ChannelEntry] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -151,6 +185,8 @@ class TranscriptSegment:
     origin: str  # one of ORIGINS
     low_confidence: bool
     reviewed: bool
+    channel: ChannelEntry | None = None  # an interpreted segment: the channel heard
+    lag_ms: int | None = None  # ... and how far the interpreter ran behind the floor here
 
 
 @dataclass(frozen=True)
@@ -167,6 +203,7 @@ class TranscriptCue:
     origin: str
     low_confidence: bool
     reviewed: bool
+    channel: ChannelEntry | None = None  # an interpreted cue: the channel heard
 
 
 @dataclass(frozen=True)
@@ -182,6 +219,7 @@ class Transcript:
     engine: str
     segments: tuple[TranscriptSegment, ...]
     cues: tuple[TranscriptCue, ...]
+    shares: Mapping[str, float] = field(default_factory=dict, hash=False)  # as LanguageEntry's
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -357,6 +395,8 @@ def _session(item: _Obj) -> SessionEntry:
                 original_share=entry.share("original_share"),
                 provenance=entry.text("provenance"),
                 files=entry.relpaths("files"),
+                shares=entry.shares("shares"),
+                interpretation=entry.channel("interpretation", code, session_audio=True),
             )
             for code, entry in item.entries("languages")
         ),
@@ -379,6 +419,7 @@ def _recording(name: str, item: _Obj) -> RecordingEntry:
         media=item.relpath("media"),
         chapters=item.relpath("chapters"),
         tracks=item.relpaths("tracks"),
+        channels=item.channels("channels"),
     )
 
 
@@ -400,6 +441,7 @@ def _read_transcript(path: Path, folder: Path, language: str) -> Transcript:
         engine=engine,
         segments=tuple(_segment(item, own, engine) for item in segments),
         cues=tuple(_cue(item, "original" if is_original else "machine") for item in cues),
+        shares=top.shares("shares"),
     )
 
 
@@ -408,6 +450,7 @@ def _segment(item: _Obj, track_language: str, track_engine: str) -> TranscriptSe
     recording_start, recording_end = item.seconds("recording_start"), item.seconds("recording_end")
     language = item.name("language", required=False) or track_language
     source = item.name("source_language", required=False) or language
+    channel = item.channel("interpretation")
     return TranscriptSegment(
         start_ms=start,
         end_ms=end,
@@ -421,6 +464,8 @@ def _segment(item: _Obj, track_language: str, track_engine: str) -> TranscriptSe
         origin=item.origin("original" if source == language else "machine"),
         low_confidence=item.flag("low_confidence"),
         reviewed=item.flag("reviewed"),
+        channel=channel,
+        lag_ms=channel.lag_ms if channel is not None else None,
     )
 
 
@@ -439,6 +484,7 @@ def _cue(item: _Obj, default_origin: str) -> TranscriptCue:
         origin=item.origin(default_origin),
         low_confidence=item.flag("low_confidence"),
         reviewed=item.flag("reviewed"),
+        channel=item.channel("interpretation"),
     )
 
 
@@ -593,9 +639,82 @@ class _Obj:
             self._wrong(key, f"a whole number from {low} to {MAX_NUMBER}", value)
         return value
 
-    def share(self, key: str) -> float | None:
-        value = self._number(key, False, "a share from 0 to 1", 1)
+    def share(self, key: str, *, required: bool = False) -> float | None:
+        value = self._number(key, required, "a share from 0 to 1", 1)
         return None if value is None else float(value)
+
+    def shares(self, key: str) -> dict[str, float]:
+        """{origin: share from 0 to 1} (`shares`); {} where the file has none."""
+        table = self.object(key)
+        found = {}
+        for name in table.raw:
+            table.check_name(name, _at(table.where, name))
+            found[name] = table.share(name, required=True)
+        return found
+
+    def offset(self, key: str) -> int:
+        """Where a channel's file starts in the recording, in seconds (negative when it
+        started first; 0 where the file has none); as integer milliseconds."""
+        value = self._get(key, False)
+        if value is None:
+            return 0
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not -MAX_SECONDS <= value <= MAX_SECONDS:
+            self._wrong(key, f"a number of seconds from {-MAX_SECONDS} to {MAX_SECONDS}", value)
+        return round(value * 1000)
+
+    def lag(self, key: str) -> int | None:
+        """An interpreter's lag in whole milliseconds (negative when ahead), or None."""
+        value = self._get(key, False)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_LAG_MS:
+            self._wrong(
+                key, f"a whole number of milliseconds from {-MAX_LAG_MS} to {MAX_LAG_MS}", value
+            )
+        return value
+
+    def stream(self, key: str) -> int | None:
+        """An audio stream number (0 = the file's first audio stream), or None."""
+        if self._get(key, False) is None:
+            return None
+        return self.whole(key)
+
+    def channel(
+        self, key: str, language: str | None = None, *, session_audio: bool = False
+    ) -> ChannelEntry | None:
+        """The interpreter channel at `key` (None where there is none); `language`: the
+        language it is listed under, which its own `language` must be."""
+        if self._get(key, False) is None:
+            return None
+        item = self.object(key)
+        own = item.name("language")
+        if language is not None and own != language:
+            item.fail(
+                _at(item.where, "language"),
+                f"expected {language!r} (the language it is listed under), got {_show(own)}",
+            )
+        offset = item.offset("offset")
+        return ChannelEntry(
+            language=own,
+            file=item.name("file"),
+            stream=item.stream("stream"),
+            offset_ms=offset,
+            audio=item.relpath("audio") if session_audio else None,
+            lag_ms=item.lag("lag_ms"),
+        )
+
+    def channels(self, key: str) -> dict[str, ChannelEntry]:
+        """{language: channel} of a recording's interpreter channels; {} where none."""
+        table = self.object(key)
+        found = {}
+        for name in table.raw:
+            table.check_name(name, _at(table.where, name))
+            channel = table.channel(name, name)
+            if channel is None:
+                table.fail(_at(table.where, name), "expected an object, got null")
+            found[name] = channel
+        return found
 
     def origin(self, default: str) -> str:
         value = self._get("origin", False)

@@ -18,23 +18,35 @@ from pipeline.corrections import load_corrections
 from pipeline.cues.build import cue_track
 from pipeline.errors import TranslationError
 from pipeline.fsio import sha256_file
+from pipeline.media.channels import check_media
 from pipeline.media.export import publish_recording, session_audio
-from pipeline.media.probe import probe
 from pipeline.models.locate import models_dir, whisper_model
 from pipeline.outputs.layout import (
     CACHE_DIR,
     MEDIA_DIR,
     SESSION_AUDIO,
+    channel_audio,
     chapters_file,
     recording_track,
 )
 from pipeline.run.options import RunOptions
 from pipeline.run.progress import progress_bar
+from pipeline.transcribe.channels import transcribe_channel, with_channels
 from pipeline.transcribe.recording import AudioSource, SpeechRequest, transcribe_recording
 from pipeline.transcribe.whisper import Recogniser
 from pipeline.translate.engines import MT_MODES, Engines
-from pipeline.translate.tracks import language_tracks
-from pipeline.types import Cue, Event, Recording, Session, SessionTrack, SessionTranscript
+from pipeline.translate.interpretation import median_lag
+from pipeline.translate.tracks import INTERPRETATION_MODES, language_tracks
+from pipeline.types import (
+    Cue,
+    Event,
+    Interpretation,
+    Recording,
+    Segment,
+    Session,
+    SessionTrack,
+    SessionTranscript,
+)
 from pipeline.writers import (
     IndexEntry,
     write_chapters,
@@ -45,6 +57,17 @@ from pipeline.writers import (
 
 
 @dataclass(frozen=True)
+class ChannelReport:
+    """What one interpreter channel gave the run."""
+
+    recording: Path
+    channel: Interpretation
+    lag_ms: int | None  # median over its interpreted sentences; None: it rendered nothing
+    interpreted: int  # sentences of its language's tracks taken from the interpreter
+    machine: int  # sentences of its language's tracks left to machine translation
+
+
+@dataclass(frozen=True)
 class RunResult:
     event: Event
     event_dir: Path
@@ -52,6 +75,8 @@ class RunResult:
     files: tuple[Path, ...]
     cache_hits: int
     cache_misses: int
+    warnings: tuple[str, ...] = ()  # one line each, for the organiser
+    channels: tuple[ChannelReport, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +89,12 @@ class _Services:
     cache: StageCache
     recogniser: Recogniser
     engines: Engines
+    digests: dict[Path, str]  # content hash of every media file read, hashed once
+
+    def digest(self, path: Path) -> str:
+        if path not in self.digests:
+            self.digests[path] = sha256_file(path)
+        return self.digests[path]
 
 
 def run_event(
@@ -75,9 +106,14 @@ def run_event(
         raise TranslationError(
             f"unknown --mt {options.mt!r}, expected one of: {', '.join(MT_MODES)}"
         )
+    if options.interpretation not in INTERPRETATION_MODES:
+        raise TranslationError(
+            f"unknown --interpretation {options.interpretation!r}, expected one of: "
+            + ", ".join(INTERPRETATION_MODES)
+        )
     event = load_manifest(manifest)
-    durations = {r.file: probe(r.file).duration_ms for r in event.recordings}
-    event = resolve_against_media(event, durations)
+    media = check_media(event)
+    event = resolve_against_media(event, media.durations_ms)
     event_dir = Path(out_dir) / event.slug
     run = _Services(
         event=event,
@@ -86,6 +122,7 @@ def run_event(
         cache=StageCache(event_dir / CACHE_DIR if options.use_cache else None),
         recogniser=Recogniser(whisper_model(options.model), options.transcribe),
         engines=Engines(options.mt, models_dir()),
+        digests={},
     )
     tracks: list[SessionTrack] = []
     entries: list[IndexEntry] = []
@@ -94,18 +131,33 @@ def run_event(
         sessions = [s for s in event.sessions if s.recording == recording.file]
         if not sessions:
             continue
-        source = AudioSource(recording, sha256_file(recording.file))
+        source = AudioSource(recording, run.digest(recording.file))
         transcripts = _transcribe(run, source, sessions)
+        if options.interpretation == "prefer" and recording.interpretations:
+            transcripts = with_channels(transcripts, _channels(run, source, sessions))
         with _bar(run, len(sessions) * len(event.languages), "translate and write") as bar:
             for transcript in transcripts:
-                audio, done = _session(run, source, transcript)
+                audio, heard, done = _session(run, source, transcript)
                 written += [audio] if audio is not None else []
+                written += list(heard.values())
                 for track, paths in done:
                     written += paths
                     tracks.append(track)
-                    entries.append(IndexEntry.from_written(track, paths, event_dir, audio=audio))
+                    channel = _channel_in(run, recording, track.language)
+                    entries.append(
+                        IndexEntry.from_written(
+                            track,
+                            paths,
+                            event_dir,
+                            audio=audio,
+                            channel=channel,
+                            channel_audio=heard.get(channel) if channel else None,
+                        )
+                    )
                     bar.update(1)
-    written += write_event_files(event, event_dir, entries, _recording_cues(tracks))
+    reports = channel_reports(event, tracks) if options.interpretation == "prefer" else ()
+    lags = {(r.recording.name, r.channel.language): r.lag_ms for r in reports}
+    written += write_event_files(event, event_dir, entries, _recording_cues(tracks), lags)
     return RunResult(
         event=event,
         event_dir=event_dir,
@@ -113,7 +165,34 @@ def run_event(
         files=tuple(written),
         cache_hits=run.cache.hits,
         cache_misses=run.cache.misses,
+        warnings=media.warnings,
+        channels=reports,
     )
+
+
+def channel_reports(event: Event, tracks: Sequence[SessionTrack]) -> tuple[ChannelReport, ...]:
+    """Per interpreter channel: its median lag and how much of the floor it rendered."""
+    out = []
+    for recording in event.recordings:
+        for channel in recording.interpretations:
+            mine = [
+                t
+                for t in tracks
+                if t.session.recording == recording.file and t.language == channel.language
+            ]
+            sentences = [s for t in mine for s in t.sentences]
+            interpreted = [s for s in sentences if s.origin == "interpretation"]
+            machine = [s for s in sentences if s.origin == "machine"]
+            out.append(
+                ChannelReport(
+                    recording=recording.file,
+                    channel=channel,
+                    lag_ms=median_lag(interpreted),
+                    interpreted=len(interpreted),
+                    machine=len(machine),
+                )
+            )
+    return tuple(out)
 
 
 def _bar(run: _Services, total: int, desc: str):
@@ -139,13 +218,48 @@ def _transcribe(
         )
 
 
+def _channels(
+    run: _Services, floor: AudioSource, sessions: Sequence[Session]
+) -> list[tuple[Interpretation, tuple[Segment, ...]]]:
+    """Each interpreter channel of the recording, transcribed in its language."""
+    heard = []
+    for channel in floor.recording.interpretations:
+        digest = run.digest(channel.file)
+        with _bar(run, 0, f"transcribe {channel.language} interpretation") as bar:
+
+            def progress(done_ms: int, total_ms: int, bar=bar) -> None:
+                bar.total = total_ms // 1000
+                bar.update(done_ms / 1000 - bar.n)
+
+            segments = transcribe_channel(
+                channel,
+                digest,
+                sessions,
+                run.options.transcribe,
+                run.cache,
+                run.recogniser,
+                run.event.glossary,
+                progress,
+            )
+        heard.append((channel, segments))
+    return heard
+
+
+def _channel_in(run: _Services, recording: Recording, language: str) -> Interpretation | None:
+    if run.options.interpretation != "prefer":
+        return None
+    return recording.channel(language)
+
+
 def _session(
     run: _Services, source: AudioSource, transcript: SessionTranscript
-) -> tuple[Path | None, list[tuple[SessionTrack, list[Path]]]]:
-    """Cut, translate and write one session: its audio, and (track, files) per language."""
+) -> tuple[Path | None, dict[Interpretation, Path], list[tuple[SessionTrack, list[Path]]]]:
+    """Cut, translate and write one session: its audio, each interpreter channel's
+    audio, and (track, files) per language."""
     session = transcript.session
     folder = run.event_dir / session.slug
     audio = None
+    heard: dict[Interpretation, Path] = {}
     if run.options.export_audio:
         audio = session_audio(
             source.recording,
@@ -155,6 +269,18 @@ def _session(
             folder / SESSION_AUDIO,
             run.cache,
         )
+        for listened in transcript.channels:
+            channel = listened.channel
+            digest = run.digest(channel.file)
+            heard[channel] = session_audio(
+                channel.audio(),
+                digest,
+                session,
+                run.event.title,
+                folder / channel_audio(channel.language),
+                run.cache,
+                channel.offset_ms,
+            )
     corrections = load_corrections(run.event, session)
     texts = language_tracks(
         transcript,
@@ -164,6 +290,7 @@ def _session(
         corrections=corrections,
         glossary=run.event.glossary,
         declared_language=_declared_language(session, source.recording),
+        interpretation=run.options.interpretation,
     )
     done = []
     for text in texts:
@@ -176,7 +303,7 @@ def _session(
             audio=SESSION_AUDIO if audio is not None else None,
         )
         done.append((track, paths))
-    return audio, done
+    return audio, heard, done
 
 
 def _declared_language(session: Session, recording: Recording) -> str:
@@ -195,6 +322,7 @@ def write_event_files(
     event_dir: Path,
     entries: Sequence[IndexEntry],
     recording_cues: Mapping[tuple[Path, str], Sequence[Cue]],
+    lags: Mapping[tuple[str, str], int | None] | None = None,
 ) -> list[Path]:
     """What an event has beyond its sessions: per recording, a track per language in
     recording time, the published media and the chapters; then the index."""
@@ -220,7 +348,7 @@ def write_event_files(
             path = event_dir / chapters_file(recording.file)
             written += [published, write_chapters(event, recording.file, path)]
             chapters[recording.file.name] = path.name
-    return written + write_event_index(event, entries, event_dir, tracks, chapters, media)
+    return written + write_event_index(event, entries, event_dir, tracks, chapters, media, lags)
 
 
 __all__ = ["RunOptions", "RunResult", "run_event", "write_event_files"]

@@ -19,3 +19,4 @@ class RunOptions:
     use_cache: bool = True
     note_low_confidence: bool = False  # a NOTE before each uncertain cue in the VTT
     show_progress: bool | None = None  # None: only on a terminal
+    interpretation: str = "prefer"  # interpreter channels before MT; "ignore": MT only

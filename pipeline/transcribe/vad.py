@@ -9,7 +9,7 @@ normalised ones that raw VAD did not see at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,3 +105,32 @@ def slice_ms(samples: np.ndarray, start_ms: int, end_ms: int) -> np.ndarray:
     a = max(0, start_ms * SAMPLE_RATE // 1000)
     b = min(len(samples), end_ms * SAMPLE_RATE // 1000)
     return samples[a:b]
+
+
+SHARE_WINDOW_MS = 600_000  # VAD runs window by window: bounded memory, a progress step
+
+
+def speech_share(
+    samples: np.ndarray,
+    options: VadOptions = VadOptions(speech_pad_ms=0),
+    progress: Callable[[int, int], None] | None = None,
+) -> float:
+    """Share (0-1) of the time Silero VAD hears speech in, e.g. to tell an interpreter
+    channel from a silent or music-only stream (`webconf probe`).
+
+    Unpadded regions by default: padding would count the pauses around every region
+    as speech. `progress(done_ms, total_ms)` is called after each 10-minute window; a
+    region cut at a window's edge loses nothing of its length.
+    """
+    total = len(samples)
+    if total == 0:
+        return 0.0
+    step = SHARE_WINDOW_MS * SAMPLE_RATE // 1000
+    speech_ms = 0
+    for start in range(0, total, step):
+        window = samples[start : start + step]
+        speech_ms += sum(end - begin for begin, end in speech_regions(window, options))
+        if progress is not None:
+            done = min(total, start + step)
+            progress(done * 1000 // SAMPLE_RATE, total * 1000 // SAMPLE_RATE)
+    return min(1.0, speech_ms / (total * 1000 / SAMPLE_RATE))

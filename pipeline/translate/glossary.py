@@ -136,3 +136,32 @@ def restore_all(texts: Sequence[str], protected: Sequence[Protected]) -> list[st
     if len(texts) != len(protected):
         raise ValueError(f"{len(texts)} translations for {len(protected)} texts")
     return [restore(text, p) for text, p in zip(texts, protected, strict=True)]
+
+
+_WORD_RE = re.compile(r"[\w'’.-]+")
+RESPELL_SIMILARITY = 0.75  # "UOC" for "USOC" is 0.86; "Mashhad" for "Meshhead" 0.8
+
+
+def respell(text: str, source_text: str, terms: Sequence[str]) -> str:
+    """Glossary terms said in `source_text` spelt right in `text`, a rendering of it
+    heard by speech recognition (an interpreter's words): the closest run of as many
+    words ("UOC" for "USOC", "Lord Bairon") becomes the term. Text is left alone when
+    nothing is close enough: a name the interpreter left out is not added."""
+    from difflib import SequenceMatcher
+
+    folded_source = source_text.casefold()
+    for term in sorted(terms, key=len, reverse=True):
+        if term.casefold() not in folded_source or term.casefold() in text.casefold():
+            continue
+        words = list(_WORD_RE.finditer(text))
+        size = len(term.split())
+        best, best_ratio = None, RESPELL_SIMILARITY
+        for i in range(len(words) - size + 1):
+            start, end = words[i].start(), words[i + size - 1].end()
+            candidate = text[start:end].strip(".-'’")
+            ratio = SequenceMatcher(None, candidate.casefold(), term.casefold()).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = (start, start + len(candidate)), ratio
+        if best is not None:
+            text = text[: best[0]] + term + text[best[1] :]
+    return text

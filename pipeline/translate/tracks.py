@@ -7,10 +7,13 @@ from collections.abc import Mapping, Sequence
 
 from pipeline.cache import StageCache
 from pipeline.corrections import apply_to_sentences
+from pipeline.errors import TranslationError
 from pipeline.sentences import build_sentences
 from pipeline.translate.engines import Engines
 from pipeline.translate.sources import sentences_in, speech_translation_sentences
 from pipeline.types import Cue, Sentence, SessionTrack, SessionTranscript
+
+INTERPRETATION_MODES = ("prefer", "ignore")
 
 
 def language_tracks(
@@ -22,13 +25,21 @@ def language_tracks(
     corrections: Mapping[str, tuple[Cue, ...]] | None = None,
     glossary: Sequence[str] = (),
     declared_language: str = "en",
+    interpretation: str = "prefer",
 ) -> tuple[SessionTrack, ...]:
     """Every language version of one session, as tracks without cues yet.
 
     `corrections` (language -> a person's cues, recording time) replace the text of
     the sentences they cover; a corrected spoken language changes what is translated.
     `declared_language` is the session's language when nothing was said in it.
+    `interpretation`: "prefer" takes each language's interpreter channel (if the
+    recording has one) before machine translation; "ignore" leaves channels aside.
     """
+    if interpretation not in INTERPRETATION_MODES:
+        raise TranslationError(
+            f"unknown --interpretation {interpretation!r}, expected one of: "
+            + ", ".join(INTERPRETATION_MODES)
+        )
     corrections = corrections or {}
     sentences = build_sentences(transcript.segments)
     source_language = spoken_language(sentences) or declared_language
@@ -38,8 +49,10 @@ def language_tracks(
     if transcript.speech_translation is not None:
         english = speech_translation_sentences(transcript.speech_translation)
     tracks = []
+    channels = {c.channel.language: c for c in transcript.channels}
     for language in languages:
-        text = sentences_in(language, sentences, engines, cache, glossary, english)
+        channel = channels.get(language) if interpretation == "prefer" else None
+        text = sentences_in(language, sentences, engines, cache, glossary, english, channel)
         if language in corrections and language != source_language:
             text = apply_to_sentences(text, corrections[language], language)
         is_original = language == source_language

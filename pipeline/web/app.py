@@ -29,12 +29,11 @@ from pipeline.languages import language_name
 from pipeline.web import render
 from pipeline.web.data import (
     WebError,
-    default_language,
     load_event,
     load_events,
-    load_passages,
     origin_badge,
-    player_for,
+    origin_class,
+    replay_context,
 )
 
 log = logging.getLogger(__name__)
@@ -106,6 +105,8 @@ class Result:
     translations: tuple[tuple[str, str, str, str], ...] = ()
     badge: str = ""  # who made the matching version, when it is not what was said
     original_label: str = "original"
+    badge_class: str = ""  # its css class: "interp", "mt", "person"
+    description: str = ""  # who made it, in full: "interpretation (human interpreter, ...)"
 
 
 def _result(hit: Any) -> Result:
@@ -141,7 +142,21 @@ def _result(hit: Any) -> Result:
         ),
         badge=origin_badge(hit.origin),
         original_label=hit.label(original) if original else "original",
+        badge_class=origin_class(hit.origin),
+        description=_description(hit),
     )
+
+
+def _description(hit: Any) -> str:
+    """'Interpretation (human interpreter, transcribed by Whisper) from English', for a
+    version that is not what was said; "" for one that is."""
+    if hit.origin in ("original", "person") or hit.is_original:
+        return ""
+    words = hit.description()
+    source = hit.original_language or ""
+    if source and source != hit.language:
+        words += f" from {language_name(source)}"
+    return words[0].upper() + words[1:]
 
 
 def create_app(outputs_dir: Path, *, build_archive: bool = True) -> Flask:
@@ -187,18 +202,7 @@ def create_app(outputs_dir: Path, *, build_archive: bool = True) -> Flask:
         session = event.session(session_slug) if event else None
         if event is None or session is None:
             abort(404, description="No such event or session.")
-        lang = default_language(event, session, request.args.get("lang"))
-        return page(
-            "replay.html",
-            event=event,
-            session=session,
-            lang=lang,
-            player=player_for(event, session),
-            passages={
-                info.code: load_passages(event, session, info.code) for info in session.languages
-            },
-            siblings=[s for s in event.sessions if s.recording == session.recording],
-        )
+        return page("replay.html", **replay_context(event, session, request.args.get("lang")))
 
     _add_search_page(app, outputs_dir, page)
 

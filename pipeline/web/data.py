@@ -5,22 +5,27 @@ checks each value (types, times, and paths that must stay inside the event folde
 The pages read leniently: an event whose index.json is broken is left out of the
 lists with one warning, and a transcript that cannot be read shows as empty, so a
 hand-edited file never turns a page into an HTTP 500. What this module adds is what a
-page needs beyond the files: which listed files are really there, what to play, and
-how to mark each passage (from its `origin`).
+page needs beyond the files: which listed files are really there, what to play (the
+recording, and each interpreter channel's session audio beside it), how to word where
+each language's text comes from (from its `shares`), and how to mark each passage
+(from its `origin`).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from pipeline.errors import PipelineError
 from pipeline.fsio import safe_name
 from pipeline.languages import autonym, language_name
 from pipeline.outputs.layout import INDEX_FILE, SESSION_AUDIO
 from pipeline.outputs.read import (
+    ChannelEntry,
     EventIndex,
+    LanguageEntry,
     RecordingEntry,
     SessionEntry,
     read_event,
@@ -28,7 +33,7 @@ from pipeline.outputs.read import (
     read_transcript,
     transcript_path,
 )
-from pipeline.writers.provenance import engine_name
+from pipeline.writers.provenance import INTERPRETER, engine_name
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +76,11 @@ _BADGES = {  # kind -> (css class, badge text)
 def origin_badge(origin: str) -> str:
     """The badge a page puts on a passage of this origin; "" for what was said."""
     return _BADGES.get(PASSAGE_KINDS.get(origin, "original"), ("", ""))[1]
+
+
+def origin_class(origin: str) -> str:
+    """The css class of that badge ("interp", "mt", "person"); "" for what was said."""
+    return _BADGES.get(PASSAGE_KINDS.get(origin, "original"), ("", ""))[0]
 
 
 class WebError(PipelineError):
@@ -121,7 +131,7 @@ class Passage:
         if self.kind == "person":
             return f"Written by a person, from {source}" if translated else "Written by a person"
         if self.kind == "interpretation":
-            return f"An interpreter's rendering of the {source} speech"
+            return f"{INTERPRETER[0].upper()}{INTERPRETER[1:]} from {source}"
         return ""
 
     @property
@@ -133,15 +143,100 @@ class Passage:
         return language_name(self.source_language)
 
 
+# How a page words where a language's text comes from, by share kind (index.json's
+# `shares`); the machine's wording names its engines.
+ORIGIN_WORDS = {
+    "original": "original speech",
+    "interpretation": INTERPRETER,
+    "machine": "machine translation",
+}
+ORIGIN_CLASSES = {"original": "original", "interpretation": "interp", "machine": "mt"}
+
+
+def _plain_engine(engine: str) -> str:
+    """'apertium (en→es→fr)' -> 'apertium en→es→fr': one pair of brackets in a label."""
+    return engine_name(" ".join(engine.replace("(", " ").replace(")", " ").split()))
+
+
+def machine_engines(engine: str) -> tuple[str, ...]:
+    """The MT engines named in a track's `engine` ('apertium, whisper (interpretation)'
+    -> ('apertium',)): neither Whisper's transcript nor an interpreter's."""
+    names = [part.strip() for part in engine.split(",")]
+    return tuple(
+        name
+        for name in names
+        if name and name.lower() != "whisper" and not name.endswith("(interpretation)")
+    )
+
+
+@dataclass(frozen=True)
+class OriginPart:
+    """One source of a language's text and its share: 'machine translation (apertium)'."""
+
+    kind: str  # "original", "interpretation" or "machine"
+    share: float  # 0-1
+    words: str
+
+    @property
+    def css_class(self) -> str:
+        return ORIGIN_CLASSES.get(self.kind, "")
+
+    @property
+    def percent(self) -> str:
+        return f"{round(100 * self.share)} %"
+
+
+def origin_parts(
+    shares: dict[str, float], engines: tuple[str, ...] = (), *, is_original: bool = False
+) -> tuple[OriginPart, ...]:
+    """Where a track's text comes from, largest part first, worded for a page:
+    'interpretation (human interpreter, transcribed by Whisper)', 'machine translation
+    (apertium)', 'original speech'. `engines`: the MT engines, when known."""
+    known = {kind: share for kind, share in shares.items() if kind in ORIGIN_WORDS and share > 0}
+    if not known:
+        known = {"original": 1.0} if is_original else {"machine": 1.0}
+    order = list(ORIGIN_WORDS)
+    parts = []
+    for kind in sorted(known, key=lambda k: (-known[k], order.index(k))):
+        words = ORIGIN_WORDS[kind]
+        if kind == "machine" and engines:
+            words = f"{words} ({', '.join(dict.fromkeys(_plain_engine(e) for e in engines))})"
+        parts.append(OriginPart(kind, known[kind], words))
+    return tuple(parts)
+
+
+def origin_label(parts: tuple[OriginPart, ...]) -> str:
+    """'machine translation (apertium)', or with the shares when a track mixes sources:
+    'interpretation (human interpreter, transcribed by Whisper) 74 % · machine
+    translation (apertium) 26 %'."""
+    if len(parts) == 1:
+        return parts[0].words
+    return " · ".join(f"{part.words} {part.percent}" for part in parts)
+
+
+def _shares_of(entry: LanguageEntry) -> dict[str, float]:
+    """The entry's shares; for outputs written before shares were, from original_share."""
+    if entry.shares:
+        return dict(entry.shares)
+    share = entry.original_share
+    if share is None:
+        share = 1.0 if entry.is_original else 0.0
+    return {"original": share, "machine": 1 - share}
+
+
 @dataclass(frozen=True)
 class SessionLanguage:
-    """One language of a session: where it comes from and its files."""
+    """One language of a session: where it comes from, its files, its interpreter."""
 
     code: str
     provenance: str
     is_original: bool
     engine: str
     files: dict[str, str]  # extension -> path relative to the event folder, present only
+    shares: dict[str, float] = field(default_factory=dict)  # by kind, as index.json has them
+    interpretation: ChannelEntry | None = None  # the interpreter channel in this language
+    interpreter_audio: str | None = None  # its session cut, when it is there
+    origins: tuple[OriginPart, ...] = ()  # where the text comes from, largest first
 
     @property
     def name(self) -> str:
@@ -150,6 +245,24 @@ class SessionLanguage:
     @property
     def autonym(self) -> str:
         return autonym(self.code)
+
+    @property
+    def interpreted(self) -> bool:
+        """Some of this language's text is an interpreter's."""
+        return self.shares.get("interpretation", 0) > 0
+
+    @property
+    def origin_label(self) -> str:
+        return origin_label(self.origins)
+
+    @property
+    def origin_class(self) -> str:
+        return self.origins[0].css_class if self.origins else ""
+
+    def with_engines(self, engines: tuple[str, ...]) -> SessionLanguage:
+        """The same language, its machine translation worded with these engines."""
+        parts = origin_parts(self.shares, engines, is_original=self.is_original)
+        return replace(self, origins=parts)
 
 
 @dataclass(frozen=True)
@@ -195,11 +308,37 @@ class Recording:
 
 
 @dataclass(frozen=True)
+class ChannelSpan:
+    """An interpreter channel's audio for one session: `path` plays from `start`."""
+
+    start: float  # recording seconds
+    end: float
+    path: str  # session.<lang>.m4a, relative to the event folder
+
+
+@dataclass(frozen=True)
+class ChannelAudio:
+    """What a replay page can play instead of the floor for one language: the
+    interpreter channel's session cuts, each in step with its session."""
+
+    language: str
+    spans: tuple[ChannelSpan, ...]  # by start
+
+    @property
+    def label(self) -> str:
+        return autonym(self.language)
+
+
+@dataclass(frozen=True)
 class Player:
     """What a replay page plays: the whole recording, or the session audio as a fallback.
 
     `offset` is the recording time of the player's time 0: 0 for the recording,
     the session start for the session's own audio (whose tracks are session-timed).
+    `channels`: interpreter audio the page can play in step instead of the floor, per
+    language (every session of the recording that has it, or this session alone when
+    the player is the session's audio); `follow`: the languages whose subtitles bring
+    their interpreter along by default (those of this session with interpreted text).
     """
 
     kind: str
@@ -208,6 +347,8 @@ class Player:
     chapters: str | None
     offset: float
     whole_recording: bool
+    channels: tuple[ChannelAudio, ...] = ()
+    follow: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -281,17 +422,24 @@ def _event(index: EventIndex) -> Event:
     )
 
 
-def _session(folder: Path, entry: SessionEntry) -> Session:
-    languages = tuple(
-        SessionLanguage(
-            code=lang.language,
-            provenance=lang.provenance,
-            is_original=lang.is_original,
-            engine=lang.engine,
-            files={ext: rel for ext, rel in lang.files.items() if _present(folder, rel)},
-        )
-        for lang in entry.languages
+def _language(folder: Path, lang: LanguageEntry) -> SessionLanguage:
+    shares = _shares_of(lang)
+    channel = lang.interpretation
+    return SessionLanguage(
+        code=lang.language,
+        provenance=lang.provenance,
+        is_original=lang.is_original,
+        engine=lang.engine,
+        files={ext: rel for ext, rel in lang.files.items() if _present(folder, rel)},
+        shares=shares,
+        interpretation=channel,
+        interpreter_audio=_present(folder, channel.audio) if channel else None,
+        origins=origin_parts(shares, machine_engines(lang.engine), is_original=lang.is_original),
     )
+
+
+def _session(folder: Path, entry: SessionEntry) -> Session:
+    languages = tuple(_language(folder, lang) for lang in entry.languages)
     return Session(
         index=entry.index,
         slug=entry.slug,
@@ -338,10 +486,33 @@ def _recording(folder: Path, entry: RecordingEntry, languages: tuple[str, ...]) 
     )
 
 
+def _channels(event: Event, sessions: list[Session]) -> tuple[ChannelAudio, ...]:
+    """Per language (the event's order), the interpreter audio of these sessions."""
+    spans: dict[str, list[ChannelSpan]] = {}
+    for other in sessions:
+        for lang in other.languages:
+            if lang.interpreter_audio:
+                span = ChannelSpan(other.start, other.end, lang.interpreter_audio)
+                spans.setdefault(lang.code, []).append(span)
+    order = {code: n for n, code in enumerate(event.languages)}
+    return tuple(
+        ChannelAudio(code, tuple(sorted(found, key=lambda span: span.start)))
+        for code, found in sorted(spans.items(), key=lambda item: order.get(item[0], len(order)))
+    )
+
+
+def _follow(session: Session) -> tuple[str, ...]:
+    return tuple(
+        lang.code for lang in session.languages if lang.interpreter_audio and lang.interpreted
+    )
+
+
 def player_for(event: Event, session: Session) -> Player | None:
-    """The recording (from the session start) when published, else the session audio."""
+    """The recording (from the session start) when published, else the session audio;
+    with the interpreter audio the page can play beside it."""
     recording = event.recordings.get(session.recording)
     if recording is not None:
+        siblings = [s for s in event.sessions if s.recording == session.recording]
         return Player(
             kind=recording.kind,
             sources=recording.sources,
@@ -349,6 +520,8 @@ def player_for(event: Event, session: Session) -> Player | None:
             chapters=recording.chapters,
             offset=0.0,
             whole_recording=True,
+            channels=_channels(event, siblings),
+            follow=_follow(session),
         )
     audio = _present(event.folder, session.entry.audio or f"{session.slug}/{SESSION_AUDIO}")
     if audio is None:
@@ -365,6 +538,8 @@ def player_for(event: Event, session: Session) -> Player | None:
         chapters=None,
         offset=session.start,
         whole_recording=False,
+        channels=_channels(event, [session]),
+        follow=_follow(session),
     )
 
 
@@ -395,6 +570,33 @@ def load_passages(event: Event, session: Session, language: str) -> list[Passage
     ]
     passages.sort(key=lambda p: p.start)
     return passages
+
+
+def worded_languages(
+    session: Session, passages: dict[str, list[Passage]]
+) -> tuple[SessionLanguage, ...]:
+    """The session's languages, each machine translation worded with the engines its
+    passages name (index.json's `engine` may name only the track's main one)."""
+    out = []
+    for lang in session.languages:
+        engines = tuple(
+            dict.fromkeys(p.engine for p in passages.get(lang.code, ()) if p.kind == "machine")
+        )
+        out.append(lang.with_engines(engines) if engines else lang)
+    return tuple(out)
+
+
+def replay_context(event: Event, session: Session, wanted: str | None) -> dict[str, Any]:
+    """What the replay template shows for one session (the server's and the site's)."""
+    passages = {info.code: load_passages(event, session, info.code) for info in session.languages}
+    return {
+        "event": event,
+        "session": replace(session, languages=worded_languages(session, passages)),
+        "lang": default_language(event, session, wanted),
+        "player": player_for(event, session),
+        "passages": passages,
+        "siblings": [s for s in event.sessions if s.recording == session.recording],
+    }
 
 
 def default_language(event: Event, session: Session, wanted: str | None) -> str:

@@ -26,10 +26,9 @@ from pipeline.web import render
 from pipeline.web.data import (
     Event,
     WebError,
-    default_language,
     load_events,
-    load_passages,
     player_for,
+    replay_context,
 )
 from pipeline.writers import atomic_write
 
@@ -85,15 +84,7 @@ def export_site(outputs_dir: Path, dest: Path | None = None) -> list[Path]:
             write(
                 session_page,
                 env.get_template("replay.html").render(
-                    event=event,
-                    session=session,
-                    lang=default_language(event, session, None),
-                    player=player_for(event, session),
-                    passages={
-                        info.code: load_passages(event, session, info.code)
-                        for info in session.languages
-                    },
-                    siblings=[s for s in event.sessions if s.recording == session.recording],
+                    **replay_context(event, session, None),
                     links=render.SiteLinks(session_page, event),
                     csp_meta=SITE_CSP,
                 ),
@@ -117,8 +108,11 @@ def _linked_files(event: Event) -> set[str]:
             files.update(track.path for track in player.tracks)
             if player.chapters:
                 files.add(player.chapters)
+            files.update(span.path for channel in player.channels for span in channel.spans)
         for info in session.languages:
             files.update(info.files[ext] for ext in ("vtt", "srt", "txt") if ext in info.files)
+            if info.interpreter_audio:
+                files.add(info.interpreter_audio)
     return files
 
 

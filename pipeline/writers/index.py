@@ -13,13 +13,16 @@ from pipeline.fsio import atomic_write, to_json_text
 from pipeline.languages import language_name
 from pipeline.outputs.layout import FORMAT_VERSION, INDEX_FILE, INDEX_PAGE, SESSION_FORMATS
 from pipeline.timecode import format_clock, seconds
-from pipeline.types import Event, Session, SessionTrack
+from pipeline.translate.interpretation import median_lag
+from pipeline.types import Event, Interpretation, Session, SessionTrack
 from pipeline.writers.html_writer import STYLE, page
-from pipeline.writers.json_writer import event_dict
+from pipeline.writers.json_writer import channel_dict, event_dict
 from pipeline.writers.provenance import (
+    INTERPRETER,
     composition,
     original_share,
     provenance,
+    shares,
     speakers_line,
     track_marker,
 )
@@ -32,6 +35,9 @@ Chapters = Mapping[str, str | PurePath]
 
 Media = Mapping[str, str | PurePath]
 """Recording file name -> the recording as published under out_dir/media/."""
+
+Lags = Mapping[tuple[str, str], int | None]
+"""(recording file name, channel language) -> the interpreter's median lag (ms)."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,11 @@ class IndexEntry:
     provenance: str  # the files' header wording
     label: str  # short table label
     original_share: float  # share of characters that are original speech
-    kind: str  # "original", "translation" or "mixed"
+    kind: str  # "original", "translation", "interpretation" or "mixed"
+    shares: Mapping[str, float] = field(default_factory=dict, hash=False)  # by origin
+    channel: Interpretation | None = None  # the interpreter channel in this language
+    channel_audio: str | None = None  # the session cut of that channel, relative to out_dir
+    lag_ms: int | None = None  # the interpreter's median lag over the session
 
     @classmethod
     def from_written(
@@ -58,8 +68,11 @@ class IndexEntry:
         out_dir: Path,
         *,
         audio: Path | str | None = None,
+        channel: Interpretation | None = None,
+        channel_audio: Path | str | None = None,
     ) -> IndexEntry:
-        """Entry for what `write_session_track` returned (paths keyed by their suffix)."""
+        """Entry for what `write_session_track` returned (paths keyed by their suffix);
+        `channel`: the recording's interpreter channel in the track's language."""
         return cls(
             session=track.session,
             language=track.language,
@@ -72,11 +85,16 @@ class IndexEntry:
             label=track_marker(track),
             original_share=original_share(track),
             kind=composition(track).kind or ("original" if track.is_original else "translation"),
+            shares=shares(track),
+            channel=channel,
+            channel_audio=None if channel_audio is None else relative(channel_audio, out_dir),
+            lag_ms=median_lag(track.sentences),
         )
 
     @property
     def css_class(self) -> str:
-        return {"original": "original", "mixed": "mixed"}.get(self.kind, "mt")
+        classes = {"original": "original", "mixed": "mixed", "interpretation": "interpreted"}
+        return classes.get(self.kind, "mt")
 
 
 def relative(path: Path | str | PurePath, out_dir: Path) -> str:
@@ -138,11 +156,13 @@ def index_dict(
     out_dir: Path,
     chapters: Chapters | None = None,
     media: Media | None = None,
+    lags: Lags | None = None,
 ) -> dict[str, Any]:
     """index.json as a dict; session times are seconds in recording time.
 
     `recordings` maps each recording's file name to its published media (or None),
-    its chapters track (or None) and its full-recording subtitle tracks by language.
+    its chapters track (or None), its full-recording subtitle tracks by language and
+    its interpreter channels by language (with each one's median lag, `lag_ms`).
     """
     chapters = chapters or {}
     media = media or {}
@@ -168,7 +188,9 @@ def index_dict(
                         "source_language": cells[lang].source_language or None,
                         "original_share": cells[lang].original_share,
                         "provenance": cells[lang].provenance or None,
+                        "shares": dict(cells[lang].shares),
                         "files": dict(_ordered_files(cells[lang].files)),
+                        **_interpretation_entry(cells[lang]),
                     }
                     for lang in _languages(event, entries)
                     if lang in cells
@@ -184,6 +206,7 @@ def index_dict(
                 lang: relative(path, out_dir)
                 for lang, path in recording_tracks.get(name, {}).items()
             },
+            "channels": _channels(event, name, lags or {}),
         }
         for name in _recording_names(event, recording_tracks, chapters)
     }
@@ -192,6 +215,31 @@ def index_dict(
         "event": event_dict(event),
         "sessions": sessions,
         "recordings": recordings,
+    }
+
+
+def _interpretation_entry(entry: IndexEntry) -> dict[str, Any]:
+    """`interpretation` of a session language with an interpreter channel: the
+    channel, its session audio (what the replay page plays for this language) and the
+    interpreter's median lag over the session."""
+    if entry.channel is None:
+        return {}
+    return {
+        "interpretation": {
+            **channel_dict(entry.channel),
+            "audio": entry.channel_audio,
+            "lag_ms": entry.lag_ms,
+        }
+    }
+
+
+def _channels(event: Event, name: str, lags: Lags) -> dict[str, Any]:
+    recording = next((r for r in event.recordings if r.file.name == name), None)
+    if recording is None:
+        return {}
+    return {
+        c.language: {**channel_dict(c), "lag_ms": lags.get((name, c.language))}
+        for c in recording.interpretations
     }
 
 
@@ -217,7 +265,10 @@ def _link(href: str, label: str) -> str:
 def _cell(entry: IndexEntry | None) -> str:
     if entry is None:
         return '<td class="missing">\u2014</td>'
-    links = " \u00b7 ".join(_link(path, ext.upper()) for ext, path in _ordered_files(entry.files))
+    files = [_link(path, ext.upper()) for ext, path in _ordered_files(entry.files)]
+    if entry.channel_audio:
+        files.append(_link(entry.channel_audio, "interpreter audio"))
+    links = " \u00b7 ".join(files)
     label = escape(entry.label)
     title = f' title="{escape(entry.provenance)}"' if entry.provenance else ""
     return f'<td><span class="{entry.css_class}"{title}>{label}</span><br>{links}</td>'
@@ -227,7 +278,8 @@ INDEX_STYLE = """
 body{max-width:75rem}
 table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #ccc;padding:.4rem .6rem;vertical-align:top;text-align:left}
-.original{color:#070;font-weight:600}.mt{color:#a50}.mixed{color:#550}.missing{color:#999}"""
+.original{color:#070;font-weight:600}.mt{color:#a50}.mixed{color:#550}.missing{color:#999}
+.interpreted{color:#05a;font-weight:600}"""
 
 
 def index_html(
@@ -261,6 +313,8 @@ def index_html(
         "Subtitles and transcripts per session. Session files are timed from the session "
         "start; the times below are positions in the recording."
     )
+    if any(e.channel is not None for e in entries):
+        intro += f" Interpretation: {INTERPRETER}, timed to the speaker."
     columns = "<th>#</th><th>Session</th><th>In recording</th><th>Audio</th>" + head
     body = [
         f'<header>\n<h1>{escape(title)}</h1>\n<p class="meta">{intro}</p>\n</header>\n',
@@ -292,6 +346,7 @@ def write_event_index(
     recording_tracks: RecordingTracks | None = None,
     chapters: Chapters | None = None,
     media: Media | None = None,
+    lags: Lags | None = None,
 ) -> list[Path]:
     """Write out_dir/index.json and out_dir/index.html; returns both paths.
 
@@ -301,7 +356,7 @@ def write_event_index(
     out_dir = Path(out_dir)
     tracks = recording_tracks or {}
     json_path, html_path = out_dir / INDEX_FILE, out_dir / INDEX_PAGE
-    document = index_dict(event, entries, tracks, out_dir, chapters, media)
+    document = index_dict(event, entries, tracks, out_dir, chapters, media, lags)
     atomic_write(json_path, to_json_text(document))
     atomic_write(html_path, index_html(event, entries, tracks, out_dir, chapters))
     return [json_path, html_path]

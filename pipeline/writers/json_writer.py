@@ -6,9 +6,14 @@ from typing import Any
 
 from pipeline.fsio import to_json_text
 from pipeline.timecode import seconds
-from pipeline.types import Event, Sentence, SessionTrack, Word
+from pipeline.types import Event, Interpretation, Sentence, SessionTrack, Word
 from pipeline.writers.base import Writer
-from pipeline.writers.provenance import is_original_sentence, original_share, provenance
+from pipeline.writers.provenance import (
+    is_original_sentence,
+    original_share,
+    provenance,
+    shares,
+)
 from pipeline.writers.timed import session_cues
 from pipeline.writers.timing import to_session_ms
 
@@ -57,7 +62,31 @@ def _segment(track: SessionTrack, sentence: Sentence) -> dict[str, Any]:
         "low_confidence": sentence.low_confidence and not sentence.reviewed,
         "reviewed": sentence.reviewed,
         "words": [_word(track, word) for word in sentence.words],
+        **_interpretation(sentence.channel, sentence.lag_ms, sentence.origin),
     }
+
+
+def channel_dict(channel: Interpretation) -> dict[str, Any]:
+    """Where an interpreter was heard: the channel's language, file and stream."""
+    return {
+        "language": channel.language,
+        "file": channel.file.name,
+        "stream": channel.stream,
+        "offset": seconds(channel.offset_ms),
+    }
+
+
+def _interpretation(
+    channel: Interpretation | None, lag_ms: int | None, origin: str
+) -> dict[str, Any]:
+    """`interpretation` for an interpreted segment or cue (with `lag_ms`, how far the
+    interpreter ran behind the floor there, for segments); nothing otherwise."""
+    if origin != "interpretation" or channel is None:
+        return {}
+    entry = channel_dict(channel)
+    if lag_ms is not None:
+        entry["lag_ms"] = lag_ms
+    return {"interpretation": entry}
 
 
 def track_dict(track: SessionTrack, event: Event) -> dict[str, Any]:
@@ -84,6 +113,7 @@ def track_dict(track: SessionTrack, event: Event) -> dict[str, Any]:
         "source_language": track.source_language,
         "is_original": track.is_original,
         "original_share": original_share(track),
+        "shares": shares(track),
         "provenance": provenance(track),
         "engine": track.engine,
         "segments": [_segment(track, sentence) for sentence in track.sentences],
@@ -99,6 +129,7 @@ def track_dict(track: SessionTrack, event: Event) -> dict[str, Any]:
                 "low_confidence": cue.low_confidence,
                 "reviewed": cue.reviewed,
                 "origin": cue.origin,
+                **_interpretation(cue.channel, None, cue.origin),
             }
             for cue in session_cues(track)
         ],

@@ -172,7 +172,7 @@ def provenance(track: SessionTrack) -> str:
     by apertium (fr→es→en)' for a session whose speakers switch language."""
     comp = _effective(track)
     if comp.interpreted:
-        return _with_interpretation(comp, engine_style="by")
+        return _with_interpretation(comp)
     if comp.kind == "original":
         return f"Original transcript ({_original_engines(comp.original)})"
     translated = _translated_from(comp.translated, engine_style="by")
@@ -194,7 +194,7 @@ def provenance_with_engine(track: SessionTrack) -> str:
     (engine: apertium (fr→es→en))'."""
     comp = _effective(track)
     if comp.interpreted:
-        return _with_interpretation(comp, engine_style="engine")
+        return _with_interpretation(comp)
     if comp.kind == "original":
         return "Original transcript"
     translated = _translated_from(comp.translated, engine_style="engine")
@@ -211,6 +211,14 @@ def track_marker(track: SessionTrack) -> str:
     comp = _effective(track)
     if comp.kind == "interpretation":
         return "interpretation"
+    if comp.interpreted:
+        total = comp.total_chars
+        interpreted = sum(s.chars for s in comp.interpreted)
+        rest = "machine translation" if comp.translated else "original"
+        if comp.translated and comp.original:
+            rest = "machine translation and original"
+        others = _percent(total - interpreted, total)
+        return f"interpretation {_percent(interpreted, total)}, {rest} {others}"
     if comp.kind == "original":
         return "original"
     engines = ", ".join(engine_name(e) for e in comp.mt_engines) or engine_name(track.engine)
@@ -221,22 +229,53 @@ def track_marker(track: SessionTrack) -> str:
     return f"machine translation ({engines}), with original passages"
 
 
-def _with_interpretation(comp: Composition, *, engine_style: str) -> str:
-    """Wording for a track holding an interpreter's text: 'Interpretation from French
-    (human interpreter)', or the largest part first, the others after 'with'."""
-    interpreted = " and ".join(language_name(s.language) for s in comp.interpreted)
-    parts = [(sum(s.chars for s in comp.interpreted), f"interpreted from {interpreted}")]
-    if comp.original:
-        languages = _original_languages(comp.original)
-        parts.append((comp.original_chars, f"original {languages}"))
+INTERPRETER = "interpretation (human interpreter, transcribed by Whisper)"
+
+
+def _percent(chars: int, total: int) -> str:
+    return f"{round(100 * chars / total)} %" if total else "0 %"
+
+
+def _with_interpretation(comp: Composition) -> str:
+    """Wording for a track holding an interpreter's text: 'Interpretation (human
+    interpreter, transcribed by Whisper) from English', or, for a track that mixes
+    sources, each with its share of the text, largest first: '...: 78 %; machine
+    translation (apertium (en→es)) from English: 22 %'."""
+    total = comp.total_chars
+    parts: list[tuple[int, str]] = []
+    languages = " and ".join(language_name(s.language) for s in comp.interpreted)
+    parts.append((sum(s.chars for s in comp.interpreted), f"{INTERPRETER} from {languages}"))
     if comp.translated:
-        translated = _translated_from(comp.translated, engine_style=engine_style)
-        parts.append((sum(s.chars for s in comp.translated), f"machine-translated {translated}"))
+        engines = _engines(comp.mt_engines, "unknown engine")
+        names = " and ".join(language_name(s.language) for s in comp.translated)
+        parts.append(
+            (sum(s.chars for s in comp.translated), f"machine translation ({engines}) from {names}")
+        )
+    if comp.original:
+        spoken = _original_languages(comp.original)
+        engines = _original_engines(comp.original)
+        parts.append((comp.original_chars, f"original {spoken} speech ({engines})"))
     if len(parts) == 1:
-        return f"Interpretation from {interpreted} (human interpreter)"
-    parts.sort(key=lambda part: -part[0])
-    first, rest = parts[0][1], [f"passages {words}" for _, words in parts[1:]]
-    return f"{first[0].upper()}{first[1:]} text, with {' and '.join(rest)}"
+        words = parts[0][1]
+    else:
+        parts.sort(key=lambda part: -part[0])
+        words = "; ".join(f"{words}: {_percent(chars, total)}" for chars, words in parts)
+    return words[0].upper() + words[1:]
+
+
+def shares(track: SessionTrack) -> dict[str, float]:
+    """Share (0-1, 3 decimals) of the track's text by where it comes from: original
+    speech, interpretation, machine translation; {} for a track without text."""
+    comp = composition(track)
+    total = comp.total_chars
+    if not total:
+        return {}
+    parts = {
+        "original": comp.original_chars,
+        "interpretation": sum(s.chars for s in comp.interpreted),
+        "machine": sum(s.chars for s in comp.translated),
+    }
+    return {kind: round(chars / total, 3) for kind, chars in parts.items() if chars}
 
 
 def event_line(event: Event) -> str:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from pipeline.types import Cue, SessionTrack
+from pipeline.types import Cue, Interpretation, SessionTrack
 from pipeline.writers.timing import session_duration_ms
 
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85|\x0b|\x0c")
@@ -29,6 +29,7 @@ class TimedCue:
     low_confidence: bool = False  # flagged by recognition, and not reviewed since
     reviewed: bool = False  # text written or confirmed by a person
     origin: str = "original"  # see pipeline.types
+    channel: Interpretation | None = None  # an interpreted cue's channel
 
     @property
     def text(self) -> str:
@@ -43,6 +44,7 @@ class _Span:
     low_confidence: bool
     reviewed: bool
     origin: str
+    channel: Interpretation | None = None
 
 
 def clean_lines(lines: Iterable[str]) -> tuple[str, ...]:
@@ -83,7 +85,11 @@ def normalise_cues(
         lines = clean_lines(cue.lines)
         start, end = clamp(cue.start_ms), clamp(cue.end_ms)
         if lines and end > start:
-            timed.append(_Span(start, end, lines, cue.low_confidence, cue.reviewed, cue.origin))
+            timed.append(
+                _Span(
+                    start, end, lines, cue.low_confidence, cue.reviewed, cue.origin, cue.channel
+                )
+            )
     timed.sort(key=lambda item: (item.start, item.end))
 
     merged: list[_Span] = []
@@ -100,6 +106,7 @@ def normalise_cues(
                     prev.low_confidence or span.low_confidence,
                     prev.reviewed and span.reviewed,
                     prev.origin,
+                    prev.channel,
                 )
                 continue
         merged.append(span)
@@ -116,6 +123,7 @@ def normalise_cues(
             low_confidence=span.low_confidence and not span.reviewed,
             reviewed=span.reviewed,
             origin=span.origin,
+            channel=span.channel,
         )
         for n, span in enumerate(merged, start=1)
     ]

@@ -292,8 +292,7 @@ def test_session_starting_after_the_recording_ends_is_reported(tmp_path):
 def test_open_end_runs_to_the_next_session_or_the_recording_end(tmp_path):
     path = agenda(
         tmp_path,
-        '[[session]]\ntitle = "Intro"\n'
-        '[[session]]\ntitle = "Talk"\nstart = "00:02:00"\n',
+        '[[session]]\ntitle = "Intro"\n[[session]]\ntitle = "Talk"\nstart = "00:02:00"\n',
     )
     event = resolved(path, {"talk.mp4": 5 * MINUTE})
     assert [(s.start_ms, s.end_ms) for s in event.sessions] == [
@@ -329,3 +328,59 @@ def test_end_just_past_the_tolerance_is_reported(tmp_path):
     path = agenda(tmp_path, '[[session]]\ntitle = "A"\nend = "00:05:00"\n')
     with pytest.raises(ManifestError, match="beyond the end"):
         resolved(path, {"talk.mp4": duration})
+
+
+# -- interpreter channels ---------------------------------------------------------------
+
+CHANNELS = """
+stream = 0
+
+[[recording.interpretation]]
+language = "fr"
+stream = 1
+
+[[recording.interpretation]]
+language = "es"
+file = "talk-es.m4a"
+offset = "00:00:02.500"
+"""
+
+
+def test_interpreter_channels_are_read_as_streams_or_files_with_an_offset(tmp_path):
+    event = load_manifest(manifest(tmp_path, ("talk.mp4", "talk-es.m4a"), recording=CHANNELS))
+    (recording,) = event.recordings
+    fr, es = recording.interpretations
+    assert (fr.language, fr.file, fr.stream, fr.offset_ms) == ("fr", recording.file, 1, 0)
+    assert (es.language, es.file.name, es.stream, es.offset_ms) == ("es", "talk-es.m4a", None, 2500)
+    assert recording.channel("es") == es and recording.channel("en") is None
+    assert fr.label == "talk.mp4 stream 1" and es.label == "talk-es.m4a"
+
+
+def test_a_channel_file_that_started_before_the_recording_has_a_negative_offset(tmp_path):
+    text = '[[recording.interpretation]]\nlanguage = "fr"\nfile = "fr.m4a"\noffset = "-00:00:01.5"'
+    event = load_manifest(manifest(tmp_path, ("talk.mp4", "fr.m4a"), recording=text))
+    assert event.recordings[0].interpretations[0].offset_ms == -1500
+
+
+@pytest.mark.parametrize(
+    ("channels", "expected"),
+    [
+        ('language = "de"\nstream = 1', "language 'de' is not one of: en, fr, es"),
+        (
+            'language = "fr"\nstream = 1\n'
+            '[[recording.interpretation]]\nlanguage = "fr"\nstream = 2',
+            "language 'fr' is given twice",
+        ),
+        ('language = "fr"\nstream = "one"', "'stream' 'one' must be an audio stream index >= 0"),
+        ('language = "fr"\nstream = 0', "audio stream 0 is the floor's own stream"),
+        ('language = "fr"', "give 'stream' (another audio stream of this file) or 'file'"),
+        ('language = "fr"\nfile = "missing.m4a"', "file not found:"),
+        ('language = "fr"\nstream = 1\noffset = "soon"', "offset: 'soon' is not a time"),
+        ("stream = 1", "missing 'language'"),
+        ('language = "fr"\nstream = 1\nvolume = 3', "unknown key 'volume'"),
+    ],
+)
+def test_each_channel_mistake_is_one_line_naming_the_channel(tmp_path, channels, expected):
+    text = f"[[recording.interpretation]]\n{channels}"
+    line = one_problem(manifest(tmp_path, recording=text))
+    assert "[[recording]] 1" in line and expected in line

@@ -12,6 +12,7 @@ import logging
 import pickle
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ from pipeline.outputs.read import (
 )
 
 SECONDS = "expected a number of seconds from 0 to 10000000, got"
+OFFSET = "expected a number of seconds from -10000000 to 10000000, got"
 
 
 @pytest.fixture(scope="module")
@@ -422,3 +424,299 @@ def test_outputs_error_is_a_pipeline_error_and_pickles():
         error.problem,
     )
     assert str(OutputsError("x.json", "not valid JSON")) == "x.json: not valid JSON"
+
+
+# -- interpreter channels ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["files", "streams"])
+def interpreted(request, tmp_path_factory) -> Path:
+    """An event with interpreter channels, as the pipeline's writers publish it."""
+    from interpreted_outputs import build_interpreted_event
+
+    folder = tmp_path_factory.mktemp(f"interpreted-{request.param}")
+    return build_interpreted_event(folder, request.param).event_dir
+
+
+@pytest.fixture
+def interpreted_dir(interpreted, tmp_path) -> Path:
+    dest = tmp_path / "outputs" / interpreted.name
+    shutil.copytree(interpreted, dest, symlinks=True)
+    return dest
+
+
+def _channel_fields(entry) -> dict:
+    return {
+        "language": entry.language,
+        "file": entry.file,
+        "stream": entry.stream,
+        "offset": entry.offset_ms / 1000,
+    }
+
+
+def test_interpreter_channels_read_back_as_written(interpreted_dir):
+    raw = load(interpreted_dir / INDEX_FILE)
+    event = read_event(interpreted_dir)
+    (name,) = raw["recordings"]
+    recording = event.recordings[name]
+    assert set(recording.channels) == {"es", "en"}
+    for code, channel in recording.channels.items():
+        written = raw["recordings"][name]["channels"][code]
+        assert _channel_fields(channel) == {k: written[k] for k in _channel_fields(channel)}
+        assert channel.lag_ms == written["lag_ms"] and isinstance(channel.lag_ms, int)
+        assert channel.audio is None  # a recording's channel has no session cut
+    interpreted_languages = 0
+    for session, written in zip(event.sessions, raw["sessions"], strict=True):
+        for entry in session.languages:
+            info = written["languages"][entry.language]
+            assert dict(entry.shares) == info["shares"]
+            assert sum(entry.shares.values()) == pytest.approx(1, abs=0.002)
+            if "interpretation" not in info:
+                assert entry.interpretation is None
+                continue
+            channel, expected = entry.interpretation, info["interpretation"]
+            assert channel.language == entry.language
+            assert _channel_fields(channel) == {k: expected[k] for k in _channel_fields(channel)}
+            assert channel.audio == expected["audio"]
+            assert channel.audio == f"{session.slug}/session.{channel.language}.m4a"
+            assert (interpreted_dir / channel.audio).is_file()
+            assert channel.lag_ms == expected["lag_ms"]
+            interpreted_languages += "interpretation" in entry.shares
+    assert interpreted_languages == 2  # es of session 1, en of session 2
+    assert pickle.loads(pickle.dumps(event)) == event
+
+
+def test_interpreted_segments_and_cues_name_their_channel(interpreted_dir):
+    event = read_event(interpreted_dir)
+    seen = set()
+    for session in event.sessions:
+        for entry in session.languages:
+            transcript = read_transcript(event, session, entry.language)
+            raw = load(transcript_path(event, session, entry.language))
+            assert dict(transcript.shares) == raw["shares"] == dict(entry.shares)
+            for seg, written in zip(transcript.segments, raw["segments"], strict=True):
+                if seg.origin != "interpretation":
+                    assert (seg.channel, seg.lag_ms) == (None, None)
+                    continue
+                seen.add((session.index, seg.language))
+                assert "interpretation" in written
+                assert seg.channel == replace(entry.interpretation, audio=None, lag_ms=seg.lag_ms)
+                assert seg.lag_ms == written["interpretation"]["lag_ms"] > 0
+                assert seg.source_language != seg.language and seg.source_text
+            for cue, written in zip(transcript.cues, raw["cues"], strict=True):
+                assert (cue.channel is not None) == (cue.origin == "interpretation")
+                if cue.channel is not None:
+                    assert cue.channel.language == written["interpretation"]["language"]
+                    assert cue.channel.file == written["interpretation"]["file"]
+                    assert cue.channel.lag_ms is None
+            assert pickle.loads(pickle.dumps(transcript)) == transcript
+    assert seen == {(1, "es"), (2, "en")}
+
+
+def test_outputs_written_before_channels_and_shares_read_with_none(event_dir):
+    """Older outputs have no `shares`, `interpretation` or `channels`: none is an error."""
+
+    def strip(data):
+        for session in data["sessions"]:
+            for entry in session["languages"].values():
+                entry.pop("shares", None)
+                entry.pop("interpretation", None)
+        for recording in data["recordings"].values():
+            recording.pop("channels", None)
+
+    edit_index(event_dir, strip)
+    event = read_event(event_dir)
+    assert all(dict(r.channels) == {} for r in event.recordings.values())
+    for session in event.sessions:
+        for entry in session.languages:
+            assert (dict(entry.shares), entry.interpretation) == ({}, None)
+            path = transcript_path(event, session, entry.language)
+            doc = load(path)
+            doc.pop("shares", None)
+            save(path, doc)
+            transcript = read_transcript(event, session, entry.language)
+            assert dict(transcript.shares) == {}
+            assert all(s.channel is None and s.lag_ms is None for s in transcript.segments)
+            assert all(c.channel is None for c in transcript.cues)
+
+
+def _es(change):
+    """Edit the Spanish entry of session 1 (the one with an interpreter channel)."""
+
+    def edit(data):
+        change(data["sessions"][0]["languages"]["es"])
+
+    return edit
+
+
+def _channels(change):
+    def edit(data):
+        change(next(iter(data["recordings"].values()))["channels"])
+
+    return edit
+
+
+ES = "sessions[0].languages.es"
+HOSTILE_CHANNELS = {
+    "audio climbing out": (
+        _es(lambda e: e["interpretation"].update(audio="../../secret.m4a")),
+        f"{ES}.interpretation.audio: expected a path inside the event folder, "
+        "got '../../secret.m4a' ('..' segment)",
+    ),
+    "audio absolute": (
+        _es(lambda e: e["interpretation"].update(audio="/etc/passwd")),
+        f"{ES}.interpretation.audio: expected a path inside the event folder, "
+        "got '/etc/passwd' (absolute path)",
+    ),
+    "channel of another language": (
+        _es(lambda e: e["interpretation"].update(language="fr")),
+        f"{ES}.interpretation.language: expected 'es' (the language it is listed under), got 'fr'",
+    ),
+    "channel not an object": (
+        _es(lambda e: e.update(interpretation="es")),
+        f"{ES}.interpretation: expected an object, got 'es'",
+    ),
+    "file with a slash": (
+        _es(lambda e: e["interpretation"].update(file="../talk-es.m4a")),
+        f"{ES}.interpretation.file: expected a name, got '../talk-es.m4a' (slash in a name)",
+    ),
+    "file missing": (
+        _es(lambda e: e["interpretation"].pop("file")),
+        f"{ES}.interpretation.file: missing",
+    ),
+    "stream a string": (
+        _es(lambda e: e["interpretation"].update(stream="1")),
+        f"{ES}.interpretation.stream: expected a whole number from 0 to 1000000, got '1'",
+    ),
+    "stream negative": (
+        _es(lambda e: e["interpretation"].update(stream=-1)),
+        f"{ES}.interpretation.stream: expected a whole number from 0 to 1000000, got -1",
+    ),
+    "offset a string": (
+        _es(lambda e: e["interpretation"].update(offset="00:00:02")),
+        f"{ES}.interpretation.offset: {OFFSET} '00:00:02'",
+    ),
+    "offset NaN": (
+        _es(lambda e: e["interpretation"].update(offset=float("nan"))),
+        f"{ES}.interpretation.offset: {OFFSET} nan",
+    ),
+    "offset -infinity": (
+        _es(lambda e: e["interpretation"].update(offset=float("-inf"))),
+        f"{ES}.interpretation.offset: {OFFSET} -inf",
+    ),
+    "lag a float": (
+        _es(lambda e: e["interpretation"].update(lag_ms=2.5)),
+        f"{ES}.interpretation.lag_ms: expected a whole number of milliseconds from "
+        "-3600000 to 3600000, got 2.5",
+    ),
+    "lag of days": (
+        _es(lambda e: e["interpretation"].update(lag_ms=10**9)),
+        f"{ES}.interpretation.lag_ms: expected a whole number of milliseconds",
+    ),
+    "lag a bool": (
+        _es(lambda e: e["interpretation"].update(lag_ms=True)),
+        f"{ES}.interpretation.lag_ms: expected a whole number of milliseconds",
+    ),
+    "share above 1": (
+        _es(lambda e: e["shares"].update(interpretation=1.5)),
+        f"{ES}.shares.interpretation: expected a share from 0 to 1, got 1.5",
+    ),
+    "share a string": (
+        _es(lambda e: e["shares"].update(machine="26 %")),
+        f"{ES}.shares.machine: expected a share from 0 to 1, got '26 %'",
+    ),
+    "share null": (
+        _es(lambda e: e["shares"].update(machine=None)),
+        f"{ES}.shares.machine: expected a share from 0 to 1, got null",
+    ),
+    "share key climbing": (
+        _es(lambda e: e["shares"].update({"../x": 0.1})),
+        f"{ES}.shares[\"../x\"]: expected a name, got '../x' (slash in a name)",
+    ),
+    "shares a list": (
+        _es(lambda e: e.update(shares=[0.5])),
+        f"{ES}.shares: expected an object, got a list",
+    ),
+    "recording channel null": (
+        _channels(lambda c: c.update(es=None)),
+        'recordings["talk.mp4"].channels.es: expected an object, got null',
+    ),
+    "recording channel under another language": (
+        _channels(lambda c: c.update(fr=c["es"])),
+        "recordings[\"talk.mp4\"].channels.fr.language: expected 'fr' (the language it is "
+        "listed under), got 'es'",
+    ),
+    "recording channels a list": (
+        lambda d: next(iter(d["recordings"].values())).update(channels=["es"]),
+        'recordings["talk.mp4"].channels: expected an object, got a list',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_CHANNELS, ids=list(HOSTILE_CHANNELS))
+def test_a_hostile_channel_value_is_one_error_naming_file_and_place(interpreted_dir, case):
+    change, expected = HOSTILE_CHANNELS[case]
+    path = edit_index(interpreted_dir, change)
+    message = one_line_error(lambda: read_event(interpreted_dir, strict=True))
+    assert message.startswith(f"{path}: "), message
+    assert expected in message, message
+
+
+def test_a_channel_file_that_started_before_the_recording_has_a_negative_offset(
+    interpreted_dir,
+):
+    def early(data):
+        data["sessions"][0]["languages"]["es"]["interpretation"]["offset"] = -1.25
+        next(iter(data["recordings"].values()))["channels"]["es"].pop("offset")
+
+    edit_index(interpreted_dir, early)
+    event = read_event(interpreted_dir)
+    assert event.sessions[0].language_entry("es").interpretation.offset_ms == -1250
+    (recording,) = event.recordings.values()
+    assert recording.channels["es"].offset_ms == 0  # no offset: it starts with the recording
+
+
+def test_a_session_audio_linked_out_of_the_event_is_refused(interpreted_dir, tmp_path):
+    event = read_event(interpreted_dir)
+    audio = event.sessions[0].language_entry("es").interpretation.audio
+    (tmp_path / "secret.m4a").write_bytes(b"secret")
+    (interpreted_dir / audio).unlink()
+    (interpreted_dir / audio).symlink_to(tmp_path / "secret.m4a")
+    message = one_line_error(lambda: read_event(interpreted_dir))
+    assert f"{ES}.interpretation.audio: expected a path inside the event folder" in message
+    assert "(a symlink leads outside the folder)" in message
+
+
+HOSTILE_INTERPRETED_TRANSCRIPT = {
+    "segment lag a string": (
+        lambda d: d["segments"][0]["interpretation"].update(lag_ms="2 s"),
+        "segments[0].interpretation.lag_ms: expected a whole number of milliseconds",
+    ),
+    "segment channel file a path": (
+        lambda d: d["segments"][0]["interpretation"].update(file="/tmp/x.m4a"),
+        "segments[0].interpretation.file: expected a name, got '/tmp/x.m4a' (slash in a name)",
+    ),
+    "cue channel without a language": (
+        lambda d: d["cues"][0]["interpretation"].pop("language"),
+        "cues[0].interpretation.language: missing",
+    ),
+    "transcript share negative": (
+        lambda d: d["shares"].update(interpretation=-0.1),
+        "shares.interpretation: expected a share from 0 to 1, got -0.1",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "case", HOSTILE_INTERPRETED_TRANSCRIPT, ids=list(HOSTILE_INTERPRETED_TRANSCRIPT)
+)
+def test_a_hostile_interpreted_transcript_value_is_one_error(interpreted_dir, case):
+    event = read_event(interpreted_dir)
+    session = event.sessions[0]
+    path = transcript_path(event, session, "es")
+    change, expected = HOSTILE_INTERPRETED_TRANSCRIPT[case]
+    doc = load(path)
+    change(doc)
+    save(path, doc)
+    message = one_line_error(lambda: read_transcript(event, session, "es"))
+    assert message.startswith(f"{path}: {expected}"), message

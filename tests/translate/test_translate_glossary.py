@@ -121,3 +121,23 @@ def test_batch_helpers_keep_order_and_check_counts() -> None:
 def test_placeholder_form() -> None:
     assert placeholder(0) == "ZZG0ZZ"
     assert placeholder(12) == "ZZG12ZZ"
+
+
+def test_an_interpreters_misheard_name_is_spelt_as_the_glossary_says():
+    from pipeline.translate.glossary import respell
+
+    source = "Nous sommes d'accord avec la déclaration de l'USOC, rendue par Lord Byron."
+    heard = "We agree with the UOC statement made by Lord Bairon."
+    assert respell(heard, source, ["USOC", "Lord Byron"]) == (
+        "We agree with the USOC statement made by Lord Byron."
+    )
+
+
+def test_a_name_the_interpreter_left_out_or_the_floor_never_said_is_not_added():
+    from pipeline.translate.glossary import respell
+
+    assert (
+        respell("We agree with the statement.", "l'USOC", ["USOC"])
+        == "We agree with the statement."
+    )
+    assert respell("We met the UOC.", "Nothing here.", ["USOC"]) == "We met the UOC."

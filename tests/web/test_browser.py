@@ -8,15 +8,14 @@ Chromium is required: `make test` installs it; without it these tests fail.
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
 import threading
 import urllib.parse
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from static_server import static_server
 from web_helpers import EVIL, EVIL_SLUG, add_evil_event, make_outputs, read_index, segments, tsec
 
 from pipeline.web.app import create_app, make_web_server
@@ -24,19 +23,6 @@ from pipeline.web.site import export_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]
-TIMEOUT_MS = 20_000
 H264_AAC = 'video/mp4; codecs="avc1.42E01E, mp4a.40.2"'
 
 # Page-side probes, evaluated in the browser.
@@ -79,70 +65,6 @@ def base_url(outputs):
     server.shutdown()
     server.server_close()
     thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests need Debian's chromium "
-            "(`make test` installs it; or `apt-get install chromium`)",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def screenshots(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("screenshots")
-
-
-@pytest.fixture
-def snap(request, screenshots):
-    """snap(page, label): a screenshot now, beside the one taken when the test ends."""
-
-    def take(page, label: str) -> Path:
-        shot = screenshots / f"{request.node.name}-{label}.png"
-        page.screenshot(path=str(shot), full_page=True)
-        print(f"screenshot: {shot}")
-        return shot
-
-    return take
-
-
-@pytest.fixture
-def page(browser, request, screenshots):
-    """A fresh page; fails the test on any dialog (alert) or script error, screenshots it."""
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    dialogs: list[str] = []
-    errors: list[str] = []
-
-    def on_dialog(dialog):
-        dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None
-        ),
-    )
-    yield page
-    shot = screenshots / f"{request.node.name}.png"
-    page.screenshot(path=str(shot), full_page=True)
-    print(f"screenshot: {shot}")
-    context.close()
-    assert not dialogs, f"a dialog opened: {dialogs}"
-    assert not errors, f"errors in the page: {errors}"
 
 
 def replay(base_url: str, event_dir: Path, session: dict, *, lang=None, t=None) -> str:
@@ -341,13 +263,7 @@ def test_the_static_site_works_from_a_plain_web_server(page, outputs, event_dir,
     site = tmp_path / "site"
     shutil.copytree(event_dir, site / event_dir.name)
     export_site(site)
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{server.server_address[1]}"
+    with static_server(site) as base:
         index = read_index(event_dir)
         session = index["sessions"][1]
         seg = segments(event_dir, session["slug"], session["language"])[2]
@@ -364,7 +280,3 @@ def test_the_static_site_works_from_a_plain_web_server(page, outputs, event_dir,
         wait_for_time(page, seg["recording_start"], 0.5)
         wait_for_current(page, seg["recording_start"])
         assert not page.locator("form.quicksearch").count()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)

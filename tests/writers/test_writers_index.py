@@ -183,6 +183,7 @@ def test_index_json_lists_recordings_with_their_tracks_and_chapters(tmp_path):
             "media": None,
             "chapters": "day1.chapters.vtt",
             "tracks": {"en": "day1.en.vtt", "fr": "day1.fr.vtt"},
+            "channels": {},
         }
     }
 
@@ -208,6 +209,7 @@ def test_chapters_can_be_given_explicitly_and_are_linked_in_html(tmp_path):
         "media": None,
         "chapters": "day1.chapters.vtt",
         "tracks": {},
+        "channels": {},
     }
 
 

@@ -3,6 +3,16 @@
 // seeks on load. No inline script and no external resources, so a strict
 // Content-Security-Policy holds. All text comes from the page or the tracks and is
 // only ever set with textContent.
+//
+// Interpreter audio: when the language chosen has an interpreter channel (and this
+// session's text in it is, at least in part, the interpreter's), the page plays that
+// channel's session audio (#interpreter) in step with the player and mutes the
+// player (the floor). The "Audio:" switch shows which is heard and lets the viewer
+// choose the other (`?audio=floor` or `?audio=es` keeps a choice in a link); choosing
+// a language again follows it. Play, pause, seeking, rate and volume of the player
+// drive the interpreter; a drift over MAX_DRIFT seconds is corrected. Unmuting the
+// player while the interpreter plays goes back to the floor. Across a session
+// boundary the interpreter continues with the next session's cut, where there is one.
 (function () {
   "use strict";
   var root = document.getElementById("replay");
@@ -20,6 +30,25 @@
   var buttons = root.querySelectorAll(".langs button[data-lang]");
   var current = null; // highlighted passage
   var lang = null;
+
+  var MAX_DRIFT = 0.25; // s: the interpreter is put back in step beyond this
+  var interp = document.getElementById("interpreter");
+  var audioBox = document.getElementById("audio-switch");
+  var choice = document.getElementById("audio-choice");
+  var audioNote = document.getElementById("audio-note");
+  var spans = Array.prototype.map.call(root.querySelectorAll(".channel-spans li"), function (li) {
+    return {
+      lang: li.getAttribute("data-lang"),
+      start: parseFloat(li.getAttribute("data-start")),
+      end: parseFloat(li.getAttribute("data-end")),
+      src: li.getAttribute("data-src"),
+    };
+  });
+  var follows = audioBox ? (audioBox.getAttribute("data-follow") || "").split(" ") : [];
+  var audioLang = ""; // the interpreter chosen, "" for the floor
+  var live = null; // the channel span playing now
+  var mutedByPage = false; // the player is muted by us, not by the viewer
+  var awaiting = false; // for the interpreter's metadata
 
   // "12.5", "1:02.5", "01:02:03" -> seconds; null when unreadable.
   function parseTime(text) {
@@ -65,6 +94,159 @@
     });
   }
 
+  // -- interpreter audio -------------------------------------------------------------
+
+  function spanAt(code, t) {
+    for (var i = 0; i < spans.length; i++) {
+      var span = spans[i];
+      if (span.lang === code && t >= span.start - 0.01 && t < span.end) return span;
+    }
+    return null;
+  }
+
+  function hasChannel(code) {
+    return !!choice && !!choice.querySelector('option[value="' + CSS.escape(code) + '"]');
+  }
+
+  function quietly(promise) {
+    if (promise && promise.catch) promise.catch(function () {});
+  }
+
+  function floorOn() {
+    if (mutedByPage) {
+      mutedByPage = false;
+      media.muted = false;
+    }
+  }
+
+  function floorOff() {
+    if (!media.muted) {
+      mutedByPage = true;
+      media.muted = true;
+    }
+  }
+
+  // Put the interpreter where the player is (or the floor back when there is no
+  // interpreter audio here); `force` places it even when it is within MAX_DRIFT.
+  function syncAudio(force) {
+    if (!interp || !media) return;
+    var t = recordingTime();
+    var span = audioLang ? spanAt(audioLang, t) : null;
+    if (!span) {
+      if (live) {
+        live = null;
+        interp.pause();
+      }
+      floorOn();
+      root.setAttribute("data-audio-playing", "floor");
+      if (audioNote) {
+        audioNote.textContent = audioLang ? "no interpreter audio here: the floor plays" : "";
+      }
+      return;
+    }
+    if (span !== live) {
+      live = span;
+      if (interp.getAttribute("src") !== span.src) {
+        interp.setAttribute("src", span.src);
+        interp.load();
+      }
+      force = true;
+    }
+    floorOff();
+    root.setAttribute("data-audio-playing", span.lang);
+    if (audioNote) audioNote.textContent = "";
+    interp.volume = media.volume;
+    interp.playbackRate = media.playbackRate;
+    if (interp.readyState < 1) {
+      if (!awaiting) {
+        awaiting = true;
+        interp.addEventListener("loadedmetadata", function () {
+          awaiting = false;
+          syncAudio(true);
+        }, { once: true });
+      }
+      return;
+    }
+    var want = Math.max(0, t - span.start);
+    if (force || Math.abs(interp.currentTime - want) > MAX_DRIFT) interp.currentTime = want;
+    if (media.paused || media.seeking || media.ended) {
+      if (!interp.paused) interp.pause();
+    } else if (interp.paused) {
+      quietly(interp.play());
+    }
+  }
+
+  function setParam(name, value) {
+    var url = new URL(window.location.href);
+    if (value === null) url.searchParams.delete(name);
+    else url.searchParams.set(name, value);
+    window.history.replaceState(window.history.state, "", url.toString());
+  }
+
+  // Hear `code`'s interpreter ("" = the floor); `chosen`: the viewer picked it in the
+  // switch, so a link keeps it (?audio=), else it follows the subtitle language.
+  function setAudio(code, chosen) {
+    if (!choice) return;
+    audioLang = code && hasChannel(code) ? code : "";
+    choice.value = audioLang;
+    root.setAttribute("data-audio", audioLang || "floor");
+    setParam("audio", chosen ? audioLang || "floor" : null);
+    carryChoices();
+    syncAudio(true);
+  }
+
+  function followLanguage(code) {
+    setAudio(follows.indexOf(code) >= 0 ? code : "", false);
+  }
+
+  // On a page with interpreter audio, links to the other sessions of the recording
+  // keep the language (and an audio chosen) along, so a jump goes on as it was.
+  function carryChoices() {
+    var here = new URL(window.location.href).searchParams;
+    var query = ["lang", "audio"]
+      .filter(function (name) { return here.get(name); })
+      .map(function (name) { return name + "=" + encodeURIComponent(here.get(name)); })
+      .join("&");
+    Array.prototype.forEach.call(root.querySelectorAll(".chapters li a"), function (link) {
+      var href = link.getAttribute("data-href") || link.getAttribute("href");
+      link.setAttribute("data-href", href);
+      link.setAttribute("href", href.split("?")[0] + (query ? "?" + query : ""));
+    });
+    var elsewhere = document.getElementById("elsewhere-link");
+    var slug = elsewhere && elsewhere.getAttribute("data-slug");
+    var item = slug && root.querySelector('.chapters li[data-slug="' + CSS.escape(slug) + '"] a');
+    if (item) elsewhere.setAttribute("href", item.getAttribute("href"));
+  }
+
+  function watchAudio() {
+    if (!interp || !media || !choice) return;
+    audioBox.hidden = false;
+    choice.addEventListener("change", function () {
+      setAudio(choice.value, true);
+    });
+    ["play", "playing", "seeked", "timeupdate"].forEach(function (name) {
+      media.addEventListener(name, function () {
+        syncAudio(name === "seeked");
+      });
+    });
+    ["pause", "waiting", "seeking", "ended"].forEach(function (name) {
+      media.addEventListener(name, function () {
+        if (!interp.paused) interp.pause();
+      });
+    });
+    media.addEventListener("ratechange", function () {
+      interp.playbackRate = media.playbackRate;
+    });
+    media.addEventListener("volumechange", function () {
+      interp.volume = media.volume;
+      if (live && !media.muted) {
+        // the viewer unmuted the player: they want to hear the floor
+        mutedByPage = false;
+        setAudio("", true);
+      }
+    });
+  }
+
   function setLanguage(code, fromTracks) {
     if (!panels[code]) return;
     lang = code;
@@ -84,11 +266,10 @@
       current.classList.remove("current");
       current.removeAttribute("aria-current");
     }
-    var url = new URL(window.location.href);
-    url.searchParams.set("lang", code);
-    window.history.replaceState(window.history.state, "", url.toString());
+    setParam("lang", code);
     current = null;
     follow();
+    if (media) followLanguage(code);
   }
 
   // Highlight the passage being spoken and keep it in view inside the panel.
@@ -144,6 +325,7 @@
       if (notice && link && slug && slug !== thisSession) {
         link.textContent = item ? item.textContent : cue.text;
         link.href = item ? item.getAttribute("href") : "#";
+        link.setAttribute("data-slug", slug);
         notice.hidden = false;
       } else if (notice) {
         notice.hidden = true;
@@ -179,7 +361,10 @@
     seek(hashTime(), false);
   });
 
+  var wantedAudio = new URLSearchParams(window.location.search).get("audio");
+  watchAudio();
   setLanguage(initialLanguage(), false);
+  if (wantedAudio) setAudio(wantedAudio === "floor" ? "" : wantedAudio, true);
 
   if (media) {
     // The native captions menu changes tracks too: follow it with the transcript.
