@@ -22,9 +22,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         note_low_confidence=args.note_low_confidence,
         interpretation=args.interpretation,
     )
-    result = run_event(args.manifest, args.out, options)
-    for warning in result.warnings:
-        print(f"webconf: warning: {warning}", file=sys.stderr)
+
+    def warn(line: str) -> None:
+        print(f"webconf: warning: {line}", file=sys.stderr)
+
+    result = run_event(args.manifest, args.out, options, warn=warn)
     for report in result.channels:
         lag = "no interpreted sentence" if report.lag_ms is None else (
             f"median lag {report.lag_ms / 1000:.1f} s"

@@ -8,7 +8,7 @@ once, and only if some stage actually needs it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,9 +98,15 @@ class _Services:
 
 
 def run_event(
-    manifest: Path | str, out_dir: Path | str = "outputs", options: RunOptions | None = None
+    manifest: Path | str,
+    out_dir: Path | str = "outputs",
+    options: RunOptions | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> RunResult:
-    """Run the whole pipeline for one event manifest; returns what was written."""
+    """Run the whole pipeline for one event manifest; returns what was written.
+
+    `warn` hears each warning (one line) as soon as it is found, before the long work;
+    the result lists them all again."""
     options = options or RunOptions()
     if options.mt not in MT_MODES:
         raise TranslationError(
@@ -113,6 +119,8 @@ def run_event(
         )
     event = load_manifest(manifest)
     media = check_media(event)
+    for warning in media.warnings if warn is not None else ():
+        warn(warning)
     event = resolve_against_media(event, media.durations_ms)
     event_dir = Path(out_dir) / event.slug
     run = _Services(
