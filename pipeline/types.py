@@ -68,6 +68,7 @@ class Sentence:
     low_confidence: bool = False
     reviewed: bool = False  # text written or confirmed by a person (corrections/)
     origin: Origin = "original"
+    source_reviewed: bool = False  # a rendering of text a person reviewed
     channel: Interpretation | None = None  # the interpreter channel it was heard on
     lag_ms: int | None = None  # how far the interpreter ran behind the floor here
 

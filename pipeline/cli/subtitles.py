@@ -14,16 +14,20 @@ EXIT_USER_ERROR = 2
 
 
 def _cmd_correct(args: argparse.Namespace) -> int:
-    from pipeline.agenda.manifest import load_manifest
-    from pipeline.corrections import find_session, save_correction
+    from pipeline.run.correct import correct
 
-    event = load_manifest(args.event)
-    session = find_session(event, args.session)
-    dest = save_correction(event, session, args.language, Path(args.file))
-    print(
-        f"saved {dest}: session {session.index} ({session.title}), {args.language}; "
-        f"the next `webconf run {args.event}` keeps these cues as written"
-    )
+    taken, notes = correct(args.event, args.session, args.language, Path(args.file), args.out)
+    for note in notes:
+        print(f"webconf: warning: {note}", file=sys.stderr)
+    for t in taken:
+        print(
+            f"saved {t.path}: session {t.session.index} ({t.session.title}), {args.language}, "
+            f"{t.cues} cues of which {t.reviewed} changed by you"
+        )
+    if not taken:
+        print("nothing saved: every cue is as published")
+    else:
+        print(f"the next `webconf run {args.event}` applies it")
     return 0
 
 
@@ -70,15 +74,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     correct = sub.add_parser(
         "correct",
         help="save a corrected VTT/SRT of one session and language",
-        description="Save a corrected subtitle file (VTT or SRT, timed from the session "
-        "start, as the pipeline writes them) under corrections/ beside the manifest. The "
-        "next `webconf run` keeps every corrected cue as written, marks it human-reviewed, "
-        "translates again only the sentences whose text changed, and never overwrites it.",
+        description="Check and save a corrected subtitle file of one session and language "
+        "under corrections/ beside the manifest: the session's own file (NN-session/LANG.vtt "
+        "or .srt, session time) or the recording's full track (STEM.LANG.vtt, recording "
+        "time, split into its sessions). The next `webconf run` writes the corrected cues "
+        "as they are, marks the changed ones reviewed, and translates again only the "
+        "sentences whose text changed.",
     )
     correct.add_argument("session", metavar="SESSION", help="session number (1, 2, ...) or slug")
     correct.add_argument("language", metavar="LANG", choices=LANGUAGES, help="en, fr or es")
     correct.add_argument("file", metavar="FILE", help="the corrected .vtt or .srt")
     correct.add_argument(
         "--event", required=True, metavar="EVENT.toml", help="the event's manifest"
+    )
+    correct.add_argument(
+        "--out",
+        default="outputs",
+        metavar="DIR",
+        help="where the event was published (default: outputs/), to tell which cues you changed",
     )
     correct.set_defaults(func=_cmd_correct)

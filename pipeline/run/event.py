@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.agenda.manifest import load_manifest, resolve_against_media
 from pipeline.cache import StageCache
-from pipeline.corrections import load_corrections
+from pipeline.corrections import SessionCorrections, match_corrections
 from pipeline.cues.build import cue_track
 from pipeline.errors import TranslationError
 from pipeline.fsio import sha256_file
@@ -90,6 +90,7 @@ class _Services:
     recogniser: Recogniser
     engines: Engines
     digests: dict[Path, str]  # content hash of every media file read, hashed once
+    corrections: SessionCorrections  # a person's cues, on their sessions
 
     def digest(self, path: Path) -> str:
         if path not in self.digests:
@@ -131,7 +132,10 @@ def run_event(
         recogniser=Recogniser(whisper_model(options.model), options.transcribe),
         engines=Engines(options.mt, models_dir()),
         digests={},
+        corrections=match_corrections(event),
     )
+    for problem in run.corrections.problems if warn is not None else ():
+        warn(problem)
     tracks: list[SessionTrack] = []
     entries: list[IndexEntry] = []
     written: list[Path] = []
@@ -173,7 +177,7 @@ def run_event(
         files=tuple(written),
         cache_hits=run.cache.hits,
         cache_misses=run.cache.misses,
-        warnings=media.warnings,
+        warnings=media.warnings + run.corrections.problems,
         channels=reports,
     )
 
@@ -289,7 +293,7 @@ def _session(
                 run.cache,
                 channel.offset_ms,
             )
-    corrections = load_corrections(run.event, session)
+    corrections = run.corrections.of(session)
     texts = language_tracks(
         transcript,
         run.event.languages,

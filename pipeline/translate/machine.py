@@ -59,4 +59,7 @@ def translated(sentence: Sentence, text: str, target: str, engine: str) -> Sente
         source_text=sentence.text,
         engine=engine,
         origin="machine",
+        reviewed=False,  # a machine wrote it, from text a person may have reviewed
+        source_reviewed=sentence.reviewed,
+        low_confidence=sentence.low_confidence and not sentence.reviewed,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from pipeline.cache import StageCache
-from pipeline.corrections import apply_to_sentences
+from pipeline.corrections import correct_rendered, correct_spoken
 from pipeline.errors import TranslationError
 from pipeline.sentences import build_sentences
 from pipeline.translate.engines import Engines
@@ -29,8 +29,10 @@ def language_tracks(
 ) -> tuple[SessionTrack, ...]:
     """Every language version of one session, as tracks without cues yet.
 
-    `corrections` (language -> a person's cues, recording time) replace the text of
-    the sentences they cover; a corrected spoken language changes what is translated.
+    `corrections` (language -> a person's cues of that language's track, recording
+    time): over what was said in that language they correct the original, so the
+    other languages' translations are made again from it; over the track's renderings
+    of other languages they correct that language's track only.
     `declared_language` is the session's language when nothing was said in it.
     `interpretation`: "prefer" takes each language's interpreter channel (if the
     recording has one) before machine translation; "ignore" leaves channels aside.
@@ -42,9 +44,10 @@ def language_tracks(
         )
     corrections = corrections or {}
     sentences = build_sentences(transcript.segments)
+    spoken = {s.language for s in sentences}
+    for language in sorted(set(corrections) & spoken):
+        sentences = correct_spoken(sentences, corrections[language], language)
     source_language = spoken_language(sentences) or declared_language
-    if source_language in corrections:
-        sentences = apply_to_sentences(sentences, corrections[source_language], source_language)
     english = None
     if transcript.speech_translation is not None:
         english = speech_translation_sentences(transcript.speech_translation)
@@ -53,8 +56,10 @@ def language_tracks(
     for language in languages:
         channel = channels.get(language) if interpretation == "prefer" else None
         text = sentences_in(language, sentences, engines, cache, glossary, english, channel)
-        if language in corrections and language != source_language:
-            text = apply_to_sentences(text, corrections[language], language)
+        if language in corrections:
+            text = correct_rendered(
+                text, corrections[language], language, spoken_here=language in spoken
+            )
         is_original = language == source_language
         tracks.append(
             SessionTrack(

@@ -16,12 +16,13 @@ from pipeline.outputs.layout import SESSION_AUDIO
 from pipeline.timecode import seconds_fragment, short_clock
 from pipeline.types import Event, SessionTrack
 from pipeline.writers.base import Writer
-from pipeline.writers.paragraphs import Paragraph, Passage, paragraphs
+from pipeline.writers.paragraphs import UNSURE_WORD, Paragraph, Passage, paragraphs
 from pipeline.writers.provenance import (
     composition,
     event_line,
     provenance,
     recording_range,
+    review_note,
     session_line,
     speakers_line,
 )
@@ -41,6 +42,7 @@ audio{width:100%;margin:.5rem 0}
 .legend{font-size:.9rem;color:#555;margin:.2rem 0 .6rem}
 .lowconf{text-decoration:underline dotted #c60;text-underline-offset:.2em}
 .reviewed{background:#eaf6ea}
+mark.unsure{background:#fff1b8;color:inherit}
 .mt{color:#555}"""
 
 # Seeks the player to a stamp's time when it is clicked, and to `#t=` in the
@@ -105,10 +107,23 @@ def _passage(passage: Passage, *, mark_translations: bool) -> str:
             f"machine-translated from {language_name(passage.source_language)} "
             f"by {passage.engine or 'an unknown engine'}"
         )
-    text = escape(passage.text)
+    text = _marked_words(passage) if passage.unsure_words else escape(passage.text)
     if not classes:
         return text
     return f'<span class="{" ".join(classes)}" title="{escape("; ".join(titles))}">{text}</span>'
+
+
+def _marked_words(passage: Passage) -> str:
+    """The passage with each word the recogniser was unsure of highlighted."""
+    out = []
+    for said, probability in passage.words:
+        space = " " if said[:1].isspace() else ""
+        word = escape(" ".join(said.split()))
+        if probability < UNSURE_WORD:
+            title = f"recognised with probability {probability:.2f}: check it"
+            word = f'<mark class="unsure" title="{title}">{word}</mark>'
+        out.append(space + word)
+    return "".join(out).strip()
 
 
 def _paragraph(n: int, paragraph: Paragraph, anchor: str | None, mark: bool) -> str:
@@ -132,6 +147,12 @@ def _legend(found: list[Paragraph], mark_translations: bool) -> str:
     if any(p.reviewed for p in passages):
         items.append(
             f'<span class="reviewed" title="{REVIEWED_TITLE}">shaded</span>: reviewed by a person'
+        )
+    unsure = sum(p.unsure_words for p in passages)
+    if unsure:
+        items.append(
+            f'<mark class="unsure">highlighted</mark>: {unsure} word{"s" if unsure != 1 else ""} '
+            f"recognised with probability under {UNSURE_WORD:g}, to check"
         )
     if mark_translations and any(not p.original for p in passages):
         items.append('<span class="mt">grey</span>: machine-translated passage')
@@ -165,6 +186,9 @@ def render(track: SessionTrack, event: Event, *, audio: str | None = SESSION_AUD
     if reviewed:
         noun = "passage" if reviewed == 1 else "passages"
         parts.append(f'<p class="meta">Includes {reviewed} human-reviewed {noun}.</p>\n')
+    if review_note(track):
+        note = review_note(track)
+        parts.append(f'<p class="meta">{escape(note[0].upper() + note[1:])}.</p>\n')
     parts.append(_legend(found, mixed))
     if audio:
         src = escape(quote(audio))

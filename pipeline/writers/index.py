@@ -17,6 +17,7 @@ from pipeline.translate.interpretation import median_lag
 from pipeline.types import Event, Interpretation, Session, SessionTrack
 from pipeline.writers.html_writer import STYLE, page
 from pipeline.writers.json_writer import channel_dict, event_dict
+from pipeline.writers.paragraphs import unsure_words
 from pipeline.writers.provenance import (
     INTERPRETER,
     composition,
@@ -59,6 +60,8 @@ class IndexEntry:
     channel: Interpretation | None = None  # the interpreter channel in this language
     channel_audio: str | None = None  # the session cut of that channel, relative to out_dir
     lag_ms: int | None = None  # the interpreter's median lag over the session
+    unsure_words: int = 0  # recognised words under UNSURE_WORD no person reviewed
+    unsure_cues: int = 0  # low-confidence cues no person reviewed
 
     @classmethod
     def from_written(
@@ -89,6 +92,8 @@ class IndexEntry:
             channel=channel,
             channel_audio=None if channel_audio is None else relative(channel_audio, out_dir),
             lag_ms=median_lag(track.sentences),
+            unsure_words=unsure_words(track),
+            unsure_cues=sum(c.low_confidence and not c.reviewed for c in track.cues),
         )
 
     @property
@@ -189,6 +194,11 @@ def index_dict(
                         "original_share": cells[lang].original_share,
                         "provenance": cells[lang].provenance or None,
                         "shares": dict(cells[lang].shares),
+                        # what awaits a reviewer (see writers.paragraphs.UNSURE_WORD)
+                        "to_review": {
+                            "words": cells[lang].unsure_words,
+                            "cues": cells[lang].unsure_cues,
+                        },
                         "files": dict(_ordered_files(cells[lang].files)),
                         **_interpretation_entry(cells[lang]),
                     }
@@ -262,6 +272,10 @@ def _link(href: str, label: str) -> str:
     return f'<a href="{escape(quote(href))}">{escape(label)}</a>'
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _cell(entry: IndexEntry | None) -> str:
     if entry is None:
         return '<td class="missing">\u2014</td>'
@@ -269,6 +283,11 @@ def _cell(entry: IndexEntry | None) -> str:
     if entry.channel_audio:
         files.append(_link(entry.channel_audio, "interpreter audio"))
     links = " \u00b7 ".join(files)
+    if entry.unsure_words or entry.unsure_cues:
+        links += (
+            f'<br><small class="review">to review: {_count(entry.unsure_words, "word")}, '
+            f"{_count(entry.unsure_cues, 'cue')}</small>"
+        )
     label = escape(entry.label)
     title = f' title="{escape(entry.provenance)}"' if entry.provenance else ""
     return f'<td><span class="{entry.css_class}"{title}>{label}</span><br>{links}</td>'

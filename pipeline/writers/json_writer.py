@@ -12,6 +12,7 @@ from pipeline.writers.provenance import (
     is_original_sentence,
     original_share,
     provenance,
+    review_note,
     shares,
 )
 from pipeline.writers.timed import session_cues
@@ -61,6 +62,8 @@ def _segment(track: SessionTrack, sentence: Sentence) -> dict[str, Any]:
         # unsure recognition that no person has reviewed since
         "low_confidence": sentence.low_confidence and not sentence.reviewed,
         "reviewed": sentence.reviewed,
+        # a machine's rendering of text a person reviewed: still not reviewed itself
+        "source_reviewed": sentence.source_reviewed,
         "words": [_word(track, word) for word in sentence.words],
         **_interpretation(sentence.channel, sentence.lag_ms, sentence.origin),
     }
@@ -115,6 +118,7 @@ def track_dict(track: SessionTrack, event: Event) -> dict[str, Any]:
         "original_share": original_share(track),
         "shares": shares(track),
         "provenance": provenance(track),
+        "review": review_note(track) or None,
         "engine": track.engine,
         "segments": [_segment(track, sentence) for sentence in track.sentences],
         "cues": [

@@ -28,8 +28,14 @@ TRANSLATED = frozenset({"machine", "speech-translation"})
 
 
 def is_original_sentence(sentence: Sentence) -> bool:
-    """What was said in the sentence's language, not a rendering of other speech."""
-    return sentence.origin in SPOKEN
+    """What was said in the sentence's language, not a rendering of other speech (a
+    person's correction of a translation is still a translation)."""
+    return sentence.origin in SPOKEN and sentence.source_language in ("", sentence.language)
+
+
+def is_corrected_rendering(sentence: Sentence) -> bool:
+    """A rendering of other speech that a person rewrote."""
+    return sentence.origin == "person" and not is_original_sentence(sentence)
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,7 @@ class Composition:
     original: tuple[Source, ...]  # original speech, by spoken language
     translated: tuple[Source, ...]  # machine translation, by source language
     interpreted: tuple[Source, ...] = ()  # a human interpreter's, by source language
+    corrected: tuple[Source, ...] = ()  # renderings a person rewrote, by source language
 
     @property
     def original_chars(self) -> int:
@@ -55,7 +62,7 @@ class Composition:
 
     @property
     def total_chars(self) -> int:
-        rendered = (*self.translated, *self.interpreted)
+        rendered = (*self.translated, *self.interpreted, *self.corrected)
         return self.original_chars + sum(s.chars for s in rendered)
 
     @property
@@ -105,9 +112,14 @@ def composition(track: SessionTrack) -> Composition:
         return [s for s in track.sentences if s.origin in origins]
 
     return Composition(
-        original=_sources(having(SPOKEN), lambda s: s.language),
+        original=_sources(
+            [s for s in track.sentences if is_original_sentence(s)], lambda s: s.language
+        ),
         translated=_sources(having(TRANSLATED), lambda s: s.source_language),
         interpreted=_sources(having(INTERPRETED), lambda s: s.source_language),
+        corrected=_sources(
+            [s for s in track.sentences if is_corrected_rendering(s)], lambda s: s.source_language
+        ),
     )
 
 
@@ -164,6 +176,27 @@ def _original_engines(sources: Sequence[Source]) -> str:
 def _mostly_original(comp: Composition) -> bool:
     """A mixed track is worded after its larger part (original wins a tie)."""
     return comp.original_chars * 2 >= comp.total_chars
+
+
+def review_note(track: SessionTrack) -> str:
+    """What a person did to the track's text, for headers: '' when nothing.
+
+    A machine translation of text a person reviewed is still machine translation: it
+    is counted apart, never as reviewed."""
+    comp = composition(track)
+    parts = []
+    if comp.corrected:
+        chars = sum(x.chars for x in comp.corrected)
+        parts.append(f"translation corrected by a person: {_percent(chars, comp.total_chars)}")
+    from_reviewed = sum(
+        1 for x in track.sentences if x.origin == "machine" and x.source_reviewed
+    )
+    if from_reviewed:
+        noun = "sentence" if from_reviewed == 1 else "sentences"
+        parts.append(
+            f"{from_reviewed} {noun} machine-translated from text a person reviewed (not reviewed)"
+        )
+    return "; ".join(parts)
 
 
 def provenance(track: SessionTrack) -> str:

@@ -17,6 +17,7 @@ from pipeline.writers.provenance import (
     event_line,
     provenance,
     recording_range,
+    review_note,
     session_line,
     speakers_line,
 )
@@ -106,8 +107,10 @@ def header_notes(track: SessionTrack, event: Event) -> list[str]:
     notes += [
         f"Language: {language_name(track.language)}",
         provenance(track),
-        f"Times are relative to the session start ({recording_range(session)}).",
     ]
+    if review_note(track):
+        notes.append(review_note(track)[0].upper() + review_note(track)[1:] + ".")
+    notes.append(f"Times are relative to the session start ({recording_range(session)}).")
     return notes
 
 

@@ -1,0 +1,74 @@
+"""Which session a saved correction belongs to after the agenda changed: by title,
+else by place in the recording, never by position."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.corrections import match_corrections, write_correction
+from pipeline.types import Cue, Event, Session
+
+REC = Path("/nowhere/day1.mkv")
+
+
+def session(index: int, title: str, start_s: float, end_s: float) -> Session:
+    return Session(index, title, REC, int(start_s * 1000), int(end_s * 1000))
+
+
+def event(tmp_path: Path, *sessions: Session) -> Event:
+    return Event(
+        title="Day 1",
+        date="",
+        languages=("en", "fr"),
+        recordings=(),
+        sessions=sessions,
+        manifest_path=tmp_path / "event.toml",
+    )
+
+
+CUES = (Cue(610_000, 612_000, ("Bonjour.",), "fr", reviewed=True, origin="person"),)
+
+
+def saved(tmp_path: Path) -> Event:
+    before = event(tmp_path, session(1, "Keynote", 0, 600), session(2, "Telework", 600, 1200))
+    write_correction(before, before.sessions[1], "fr", CUES)
+    return before
+
+
+def test_an_opening_added_before_moves_nothing(tmp_path):
+    saved(tmp_path)
+    now = event(
+        tmp_path,
+        session(1, "Opening", 0, 300),
+        session(2, "Keynote", 300, 600),
+        session(3, "Telework", 600, 1200),
+    )
+    found = match_corrections(now)
+    assert found.problems == ()
+    assert found.cues == {3: {"fr": CUES}}
+
+
+def test_a_retitled_session_in_the_same_place_keeps_its_correction(tmp_path):
+    saved(tmp_path)
+    now = event(tmp_path, session(1, "Keynote", 0, 600), session(2, "Telework panel", 590, 1200))
+    assert match_corrections(now).cues == {2: {"fr": CUES}}
+
+
+def test_a_correction_whose_session_is_gone_is_one_line_and_applied_nowhere(tmp_path):
+    saved(tmp_path)
+    now = event(tmp_path, session(1, "Keynote", 0, 600), session(2, "Questions", 900, 1200))
+    found = match_corrections(now)
+    assert found.cues == {}
+    (line,) = found.problems
+    assert (
+        "telework/fr.json" in line and "'Telework' (00:10:00.000-00:20:00.000 of day1.mkv)" in line
+    )
+
+
+def test_cues_outside_the_retimed_session_are_reported_not_dropped_silently(tmp_path):
+    saved(tmp_path)
+    now = event(tmp_path, session(1, "Keynote", 0, 611), session(2, "Telework", 611, 1200))
+    found = match_corrections(now)
+    assert found.cues == {2: {"fr": ()}}
+    (line,) = found.problems
+    assert "1 corrected cue(s) lie outside session 2" in line
