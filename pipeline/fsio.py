@@ -119,10 +119,23 @@ def sha256_file(path: Path) -> str:
 
 
 def slugify(text: str, max_len: int = 60) -> str:
-    """ASCII, lower-case, dash-separated: safe as a folder name on every OS."""
+    """Lower-case, dash-separated letters and digits: safe as a folder name on every OS.
+
+    ASCII when the text has any ASCII letter or digit ("Café" -> "cafe"); else its own
+    letters ("Пленарное заседание" -> "пленарное-заседание", "会議" -> "会議"), so two
+    events titled without Latin letters do not share a folder; text without any letter
+    or digit (emoji only) gets "untitled-" and a short hash of it.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_len].rstrip("-") or "untitled"
+    if not slug:
+        letters = unicodedata.normalize("NFC", text).casefold()
+        slug = "-".join(m.group(0) for m in re.finditer(r"[^\W_]+", letters))
+    if not slug:
+        if not text.strip():
+            return "untitled"
+        return "untitled-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return slug[:max_len].rstrip("-")
 
 
 # -- names and paths read back from published files -------------------------------------

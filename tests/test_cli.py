@@ -165,3 +165,31 @@ def test_models_list_names_the_models_folder_and_what_is_missing(tmp_path):
 def test_every_subcommand_is_documented_in_the_readme(command):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert command in readme, f"README.md does not mention `{command}`"
+
+
+def test_a_reader_that_closes_the_pipe_gets_one_line_not_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    track = tmp_path / "en.vtt"
+    track.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello.\n", encoding="utf-8")
+    files = " ".join([track.name] * 800)
+    done = subprocess.run(
+        f"cd {tmp_path} && {sys.executable} -m pipeline check {files} | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.count("\n") == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() in ("", "webconf: error: output closed before it was all written")
+
+
+def test_an_empty_subtitle_file_does_not_pass_check(tmp_path, capsys):
+    from pipeline.cli import main
+
+    empty = tmp_path / "fr.srt"
+    empty.write_text("", encoding="utf-8")
+    assert main(["check", str(empty)]) == 2
+    assert "has no cues" in capsys.readouterr().err

@@ -7,6 +7,7 @@ whole file in one pass instead of one error per run.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +25,10 @@ SESSION_KEYS = {"title", "start", "end", "speakers", "language", "recording"}
 GLOSSARY_KEYS = {"keep"}
 TOP_KEYS = {"event", "recording", "session", "glossary"}
 END_TOLERANCE_MS = 1000  # agendas are written to the second; allow rounding up
+MAX_TEXT = 300  # a title, a speaker line, a glossary term
+MAX_DESCRIPTION = 5000
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # tabs are harmless
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 class _Problems:
     def __init__(self, path: Path) -> None:
@@ -50,6 +55,33 @@ def _language(problems: _Problems, where: str, value: Any, allowed: tuple[str, .
     return value
 
 
+def _plain_text(problems: _Problems, where: str, text: str, limit: int = MAX_TEXT) -> bool:
+    """Text that can become a file header, a tag, a folder name: no control
+    characters (NUL cut ffmpeg's tags and paths short), not endless."""
+    if _CONTROL.search(text):
+        problems.add(where, "contains a control character (NUL, escape, line break)")
+        return False
+    if len(text) > limit:
+        problems.add(where, f"is {len(text)} characters long (at most {limit})")
+        return False
+    return True
+
+
+def _date(problems: _Problems, value: Any) -> str:
+    """A real calendar date, YYYY-MM-DD: it becomes part of the event's folder name."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and (not value or _DATE.fullmatch(value)):
+        try:
+            return dt.date.fromisoformat(value).isoformat() if value else ""
+        except ValueError:
+            pass
+    problems.add("[event]", f"'date' {str(value)[:40]!r} is not a date (expected YYYY-MM-DD)")
+    return ""
+
+
 def _string_list(problems: _Problems, where: str, value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -57,6 +89,8 @@ def _string_list(problems: _Problems, where: str, value: Any) -> tuple[str, ...]
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         problems.add(where, "expected a list of strings")
+        return ()
+    if not all(_plain_text(problems, where, v) for v in value):
         return ()
     return tuple(v.strip() for v in value if v.strip())
 
@@ -91,12 +125,15 @@ def parse_manifest(data: Mapping[str, Any], path: Path) -> Event:
     if not isinstance(title, str) or not title.strip():
         problems.add("[event]", "missing 'title'")
         title = "untitled"
-    date = event.get("date", "")
-    if isinstance(date, dt.date):
-        date = date.isoformat()
-    if not isinstance(date, str):
-        problems.add("[event]", f"'date' {date!r} is not a date (expected YYYY-MM-DD)")
-        date = ""
+    elif not _plain_text(problems, "[event] title", title):
+        title = "untitled"
+    description = event.get("description")
+    if description is not None and not isinstance(description, str):
+        problems.add("[event]", "'description' must be text")
+    elif description is not None:  # paragraphs may have line breaks
+        lines = description.replace("\r\n", "\n").replace("\n", " ")
+        _plain_text(problems, "[event] description", lines, MAX_DESCRIPTION)
+    date = _date(problems, event.get("date", ""))
     languages = event.get("languages", list(LANGUAGES))
     if (
         not isinstance(languages, list)
@@ -274,6 +311,8 @@ def _sessions(
         title = ses.get("title")
         if not isinstance(title, str) or not title.strip():
             problems.add(where, "missing 'title'")
+            title = f"Session {i}"
+        elif not _plain_text(problems, f"{where} title", title):
             title = f"Session {i}"
         where = f"[[session]] {i} ({title.strip()!r})"
         recording = _session_recording(problems, where, ses.get("recording"), base, recordings)

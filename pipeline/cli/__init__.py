@@ -44,6 +44,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("webconf: interrupted; run again to resume", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`webconf search ... | head`): say so once, quietly exit
+        _silence_stdout()
+        print("webconf: error: output closed before it was all written", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit flush cannot raise again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

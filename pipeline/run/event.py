@@ -16,8 +16,9 @@ from pipeline.agenda.manifest import load_manifest, resolve_against_media
 from pipeline.cache import StageCache
 from pipeline.corrections import SessionCorrections, match_corrections
 from pipeline.cues.build import cue_track
-from pipeline.errors import TranslationError
+from pipeline.errors import ModelMissingError, TranslationError
 from pipeline.fsio import sha256_file
+from pipeline.languages import language_name
 from pipeline.media.channels import check_media
 from pipeline.media.export import publish_recording, session_audio
 from pipeline.models.locate import models_dir, whisper_model
@@ -134,6 +135,8 @@ def run_event(
         digests={},
         corrections=match_corrections(event),
     )
+    if not run.recogniser.multilingual:
+        _english_only(event, options.model, channels=options.interpretation == "prefer")
     for problem in run.corrections.problems if warn is not None else ():
         warn(problem)
     tracks: list[SessionTrack] = []
@@ -180,6 +183,28 @@ def run_event(
         warnings=media.warnings + run.corrections.problems,
         channels=reports,
     )
+
+
+def _english_only(event: Event, model: str, channels: bool) -> None:
+    """An English-only model would write English over other speech (a stock phrase
+    as the "French original"): refuse speech declared in another language up front."""
+    where = event.manifest_path or "manifest"
+    for recording in event.recordings:
+        for session in (s for s in event.sessions if s.recording == recording.file):
+            declared = session.language or recording.language
+            if declared and declared != "en":
+                raise ModelMissingError(
+                    f"{where}: session {session.index} ({session.title!r}) is declared "
+                    f"{language_name(declared)}, but --model {model} knows only English; "
+                    "use a multilingual model (--model base)"
+                )
+        for channel in recording.interpretations if channels else ():
+            if channel.language != "en":
+                raise ModelMissingError(
+                    f"{where}: the {language_name(channel.language)} interpreter channel "
+                    f"({channel.label}) needs a multilingual model, not --model {model} "
+                    "(--interpretation ignore leaves it aside)"
+                )
 
 
 def channel_reports(event: Event, tracks: Sequence[SessionTrack]) -> tuple[ChannelReport, ...]:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.errors import SubtitleError
 from pipeline.subtitles.profiles import DEFAULT_PROFILE, SubtitleProfile, Violation, cue_violations
 from pipeline.subtitles.reader import SubtitleCue, read_subtitles
 from pipeline.timecode import clock_ms
@@ -91,6 +92,8 @@ def check_file(
     the profile's default.
     """
     subtitles = read_subtitles(path)
+    if not subtitles.cues:
+        raise SubtitleError(f"{subtitles.path}: has no cues (an empty subtitle file)")
     if is_chapters_track(Path(path)):
         return CheckReport(subtitles.path, profile, None, len(subtitles.cues), 0, (), True)
     language = language or subtitles.language

@@ -384,3 +384,36 @@ def test_each_channel_mistake_is_one_line_naming_the_channel(tmp_path, channels,
     text = f"[[recording.interpretation]]\n{channels}"
     line = one_problem(manifest(tmp_path, recording=text))
     assert "[[recording]] 1" in line and expected in line
+
+
+# -- values that become paths, headers and tags -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "date", ['"../../x"', '"/etc"', '"2026-02-30"', '"2026-1-5"', '"2026-11-28/.."', "12"]
+)
+def test_a_date_that_is_not_a_calendar_date_is_refused(tmp_path, date):
+    line = one_problem(manifest(tmp_path, event=f"date = {date}"))
+    assert "is not a date (expected YYYY-MM-DD)" in line
+
+
+def test_a_toml_datetime_becomes_its_date(tmp_path):
+    assert (
+        load_manifest(manifest(tmp_path, event="date = 2026-11-28T15:00:00")).date == "2026-11-28"
+    )
+
+
+def test_speakers_and_glossary_terms_refuse_control_characters(tmp_path):
+    line = one_problem(manifest(tmp_path, session='speakers = ["Ann\\u0000Lee"]'))
+    assert "speakers: contains a control character" in line
+    text = TEMPLATE.format(top="", event="", recording="", session="", glossary="")
+    bell = write(tmp_path, text.replace('keep = ["USOC"]', 'keep = ["US\\u001bOC"]'))
+    assert "[glossary] keep: contains a control character" in one_problem(bell)
+
+
+def test_a_nul_or_endless_title_is_one_line(tmp_path):
+    text = TEMPLATE.format(top="", event="", recording="", session="", glossary="")
+    nul = write(tmp_path, text.replace('title = "Webinar"', 'title = "Web\\u0000inar"'))
+    assert "[event] title: contains a control character" in one_problem(nul)
+    long = write(tmp_path, text.replace('title = "Opening"', f'title = "{"x" * 400}"'))
+    assert "is 400 characters long (at most 300)" in one_problem(long)

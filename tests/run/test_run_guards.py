@@ -1,0 +1,53 @@
+"""Refused before any model work: what the run could only get wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+import pipeline.transcribe.whisper as whisper_module
+from pipeline import RunOptions, run_event
+from pipeline.errors import ModelMissingError
+from pipeline.fsio import slugify
+
+
+def manifest(tmp_path, make_tone, body: str):
+    make_tone("talk.wav", seconds=3)
+    path = tmp_path / "event.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def never_load(*args, **kwargs):
+    raise AssertionError("the model was loaded")
+
+
+def test_an_english_only_model_refuses_a_session_declared_french(tmp_path, make_tone, monkeypatch):
+    monkeypatch.setattr(whisper_module, "load_model", never_load)
+    path = manifest(
+        tmp_path,
+        make_tone,
+        '[event]\ntitle = "Talk"\n[[recording]]\nfile = "talk.wav"\n'
+        '[[session]]\ntitle = "Ouverture"\nlanguage = "fr"\n',
+    )
+    with pytest.raises(ModelMissingError, match="is declared French, but --model tiny.en"):
+        run_event(path, tmp_path / "out", RunOptions(model="tiny.en", show_progress=False))
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_english_only_model_refuses_a_french_interpreter_channel(tmp_path, make_tone):
+    make_tone("fr.m4a", seconds=3)
+    path = manifest(
+        tmp_path,
+        make_tone,
+        '[event]\ntitle = "Talk"\n[[recording]]\nfile = "talk.wav"\n'
+        '[[recording.interpretation]]\nlanguage = "fr"\nfile = "fr.m4a"\n',
+    )
+    with pytest.raises(ModelMissingError, match="French interpreter channel"):
+        run_event(path, tmp_path / "out", RunOptions(model="tiny.en", show_progress=False))
+
+
+def test_titles_without_latin_letters_get_their_own_readable_folders():
+    assert slugify("Пленарное заседание") == "пленарное-заседание"
+    assert slugify("全体会議") != slugify("分科会")
+    assert slugify("🎉") != slugify("🎈") and slugify("🎉").startswith("untitled-")
+    assert slugify("Café: ../etc") == "cafe-etc"
