@@ -123,3 +123,41 @@ class StageCache:
         atomic_write_json(path, encode(value))
         self.misses += 1
         return value
+
+
+# -- decoders that refuse what parses but is not a stage result ---------------------------
+# A cache entry of `{}` or `[]` where a list of regions or a translation belongs must be
+# recomputed, not trusted (it once wrote sessions without cues). Each raises TypeError,
+# which `StageCache` takes as a corrupt entry.
+
+
+def as_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("a cached text must be a string")
+    return value
+
+
+def as_spans(value: Any) -> list[tuple[int, int]]:
+    """[[start, end], ...] in milliseconds."""
+    if not isinstance(value, list):
+        raise TypeError("cached spans must be a list")
+    out = []
+    for item in value:
+        if (
+            not isinstance(item, list)
+            or len(item) != 2
+            or not all(isinstance(x, int) and not isinstance(x, bool) for x in item)
+            or item[0] > item[1]
+        ):
+            raise TypeError("a cached span must be [start, end]")
+        out.append((item[0], item[1]))
+    return out
+
+
+def as_list_of(kind: type, value: Any, length: int | None = None) -> list:
+    """A list whose items are all `kind` (and, given `length`, that many)."""
+    if not isinstance(value, list) or not all(isinstance(x, kind) for x in value):
+        raise TypeError(f"a cached list of {kind.__name__} was expected")
+    if length is not None and len(value) != length:
+        raise TypeError(f"{length} cached items were expected, not {len(value)}")
+    return value

@@ -131,3 +131,20 @@ def test_cache_key_accepts_records_paths_and_sets():
 def test_cache_key_refuses_what_it_cannot_hash_stably():
     with pytest.raises(TypeError, match="cannot hash object"):
         cache_key(object())
+
+
+def test_an_entry_that_parses_but_is_no_stage_result_is_recomputed(tmp_path):
+    from pipeline.cache import StageCache, as_spans, as_text
+    from pipeline.transcribe.recording import segments_from_json, segments_to_json
+
+    cache = StageCache(tmp_path)
+    for stage, decode, encode, fresh in (
+        ("translate", as_text, str, "Bonjour."),
+        ("vad", as_spans, lambda r: [list(x) for x in r], [(0, 900)]),
+        ("transcribe", segments_from_json, segments_to_json, ()),
+    ):
+        (tmp_path / stage).mkdir()
+        (tmp_path / stage / "k.json").write_text("{}", encoding="utf-8")
+        got = cache.get_or_compute(stage, "k", lambda fresh=fresh: fresh, encode, decode)
+        assert got == fresh, stage
+    assert cache.misses == 3 and cache.hits == 0

@@ -200,6 +200,17 @@ def _recordings(
     files = [r.file for r in out]
     for f in {f for f in files if files.count(f) > 1}:
         problems.add("[[recording]]", f"{f.name} is listed more than once")
+    # published media, chapters and full tracks are named after the file (its stem)
+    stems: dict[str, set[Path]] = {}
+    for f in files:
+        stems.setdefault(f.stem, set()).add(f)
+    for stem, same in sorted(stems.items()):
+        if len(same) > 1:
+            names = ", ".join(sorted(str(f) for f in same))
+            problems.add(
+                "[[recording]]",
+                f"{names} would publish under the same name ({stem}.*): rename one",
+            )
     return tuple(out)
 
 

@@ -8,6 +8,8 @@ once, and only if some stage actually needs it.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,7 @@ from pipeline.agenda.manifest import load_manifest, resolve_against_media
 from pipeline.cache import StageCache
 from pipeline.corrections import SessionCorrections, match_corrections
 from pipeline.cues.build import cue_track
-from pipeline.errors import ModelMissingError, TranslationError
+from pipeline.errors import ModelMissingError, OutputsError, TranslationError
 from pipeline.fsio import sha256_file
 from pipeline.languages import language_name
 from pipeline.media.channels import check_media
@@ -120,11 +122,12 @@ def run_event(
             + ", ".join(INTERPRETATION_MODES)
         )
     event = load_manifest(manifest)
+    event_dir = Path(out_dir) / event.slug
+    writable_outputs(event_dir, use_cache=options.use_cache)
     media = check_media(event)
     for warning in media.warnings if warn is not None else ():
         warn(warning)
     event = resolve_against_media(event, media.durations_ms)
-    event_dir = Path(out_dir) / event.slug
     run = _Services(
         event=event,
         event_dir=event_dir,
@@ -183,6 +186,27 @@ def run_event(
         warnings=media.warnings + run.corrections.problems,
         channels=reports,
     )
+
+
+MIN_FREE_BYTES = 200 * 1024 * 1024  # an event's outputs and cache, with room to spare
+
+
+def writable_outputs(event_dir: Path, use_cache: bool = True) -> None:
+    """Fail in one line now, not after the model work, when the outputs cannot be
+    written: `--out` or a folder in it is a file, no write permission, no room."""
+    for folder in (event_dir.parent, event_dir, event_dir / CACHE_DIR if use_cache else None):
+        if folder is not None and folder.exists() and not folder.is_dir():
+            raise OutputsError(folder, "is a file, not a folder: choose another --out")
+    existing = event_dir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent  # nothing is created before the run has checked its input
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputsError(existing, "cannot write the outputs here (no permission, or read-only)")
+    free = shutil.disk_usage(existing).free
+    if free < MIN_FREE_BYTES:
+        raise OutputsError(
+            event_dir, f"only {free // 2**20} MB free; the outputs need about 200 MB"
+        )
 
 
 def _english_only(event: Event, model: str, channels: bool) -> None:

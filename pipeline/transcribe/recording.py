@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from pipeline.agenda.sessions import main_session, split_segments
-from pipeline.cache import StageCache, stage_key
+from pipeline.cache import StageCache, as_list_of, as_spans, stage_key
 from pipeline.media.decode import decode
 from pipeline.transcribe.language_id import (
     assign_languages,
@@ -197,7 +197,7 @@ def speech_map(
         stage_key("vad", audio.key(), options.vad),
         vad,
         lambda r: [list(x) for x in r],
-        lambda r: [tuple(x) for x in r],
+        as_spans,
     )
 
 
@@ -220,7 +220,7 @@ def region_languages(
         key,
         lambda: region_probabilities(recogniser.model, samples(), regions, languages),
         lambda v: v,
-        lambda v: v,
+        lambda v: as_list_of(dict, v, len(regions)),
     )
     fallback = majority_language(regions, probs) or languages[0]
     return assign_languages(regions, probs, fallback)
@@ -252,6 +252,9 @@ def segments_to_json(segments: tuple[Segment, ...]) -> list[dict[str, Any]]:
 
 
 def segments_from_json(raw: list[dict[str, Any]]) -> tuple[Segment, ...]:
+    """Segments back from the cache; TypeError for anything else (recomputed)."""
+    for s in as_list_of(dict, raw):
+        as_list_of(dict, s.get("words"))
     return tuple(
         Segment(**{**s, "words": tuple(Word(**w) for w in s["words"])}) for s in raw
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from pipeline.cache import StageCache, stage_key
+from pipeline.cache import StageCache, as_text, stage_key
 from pipeline.sentences import build_sentences
 from pipeline.translate.base import describe, engine_version
 from pipeline.translate.engines import Engines
@@ -79,7 +79,7 @@ def machine_translation(
         done = translate_sentences([group[i] for i in indices], target, engine, glossary)
         return [s.text for s in done]
 
-    texts = cache.get_or_compute_many("translate", keys, missing, str, str)
+    texts = cache.get_or_compute_many("translate", keys, missing, str, as_text)
     return [translated(s, text, target, label) for s, text in zip(group, texts, strict=True)]
 
 

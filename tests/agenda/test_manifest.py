@@ -417,3 +417,17 @@ def test_a_nul_or_endless_title_is_one_line(tmp_path):
     assert "[event] title: contains a control character" in one_problem(nul)
     long = write(tmp_path, text.replace('title = "Opening"', f'title = "{"x" * 400}"'))
     assert "is 400 characters long (at most 300)" in one_problem(long)
+
+
+def test_two_recordings_that_would_publish_under_one_name_are_refused(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    text = TEMPLATE.format(top="", event="", recording="", session="", glossary="")
+    text = text.replace(
+        'file = "talk.mp4"', 'file = "a/talk.mp4"\n\n[[recording]]\nfile = "b/talk.mkv"'
+    )
+    text = text.replace(
+        '[[session]]\ntitle = "Opening"', '[[session]]\ntitle = "Opening"\nrecording = "a/talk.mp4"'
+    )
+    line = one_problem(write(tmp_path, text, ("a/talk.mp4", "b/talk.mkv")))
+    assert "would publish under the same name (talk.*): rename one" in line

@@ -51,3 +51,34 @@ def test_titles_without_latin_letters_get_their_own_readable_folders():
     assert slugify("全体会議") != slugify("分科会")
     assert slugify("🎉") != slugify("🎈") and slugify("🎉").startswith("untitled-")
     assert slugify("Café: ../etc") == "cafe-etc"
+
+
+def test_outputs_that_cannot_be_written_are_refused_before_any_work(tmp_path, make_tone):
+    from pipeline.errors import OutputsError
+
+    path = manifest(
+        tmp_path, make_tone, '[event]\ntitle = "Talk"\n[[recording]]\nfile = "talk.wav"\n'
+    )
+    a_file = tmp_path / "out.txt"
+    a_file.write_text("not a folder")
+    with pytest.raises(OutputsError, match="is a file, not a folder"):
+        run_event(path, a_file, RunOptions(model="tiny.en", show_progress=False))
+    cache_file = tmp_path / "out" / "talk" / ".cache"
+    cache_file.parent.mkdir(parents=True)
+    cache_file.write_text("")
+    with pytest.raises(OutputsError, match=r"\.cache: is a file"):
+        run_event(path, tmp_path / "out", RunOptions(model="tiny.en", show_progress=False))
+
+
+def test_a_read_only_output_folder_is_refused_before_any_work(tmp_path, make_tone, monkeypatch):
+    """Tests run as root here, who may write anywhere: the permission answer is faked."""
+    import pipeline.run.event as event_module
+    from pipeline.errors import OutputsError
+
+    path = manifest(
+        tmp_path, make_tone, '[event]\ntitle = "Talk"\n[[recording]]\nfile = "talk.wav"\n'
+    )
+    monkeypatch.setattr(event_module.os, "access", lambda *a, **k: False)
+    with pytest.raises(OutputsError, match="cannot write the outputs here"):
+        run_event(path, tmp_path / "out", RunOptions(model="tiny.en", show_progress=False))
+    assert not (tmp_path / "out").exists()
