@@ -203,3 +203,20 @@ def safe_name(value: object) -> str | None:
 def safe_relpath(folder: Path, value: object) -> str | None:
     """`value` if it is a path inside `folder` (see `relpath_problem`), else None."""
     return value if isinstance(value, str) and relpath_problem(folder, value) is None else None
+
+
+# What `atomic_path` names its temporary files: `.<name>.<8 random>.<suffix>`.
+_TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.(tmp|m4a)$")
+
+
+def remove_stale_temps(folder: Path) -> int:
+    """Delete the temporary files an interrupted run (`kill -9`, a power cut) left
+    under `folder`; returns how many. Run before a run writes, never during one."""
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for path in folder.rglob(".*"):
+        if _TEMP_NAME.match(path.name) and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

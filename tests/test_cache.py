@@ -148,3 +148,27 @@ def test_an_entry_that_parses_but_is_no_stage_result_is_recomputed(tmp_path):
         got = cache.get_or_compute(stage, "k", lambda fresh=fresh: fresh, encode, decode)
         assert got == fresh, stage
     assert cache.misses == 3 and cache.hits == 0
+
+
+def test_temporary_files_a_killed_run_left_are_removed_and_nothing_else(tmp_path):
+    from pipeline.fsio import atomic_path, remove_stale_temps
+
+    folder = tmp_path / "event" / "01-talk"
+    folder.mkdir(parents=True)
+    keep = [folder / "en.vtt", folder / ".hidden-note", tmp_path / "event" / ".cache"]
+    for path in keep[:2]:
+        path.write_text("x")
+    keep[2].mkdir()
+    try:
+        with atomic_path(folder / "session.m4a", suffix=".m4a") as tmp:
+            tmp.write_bytes(b"half")
+            left = tmp
+            raise KeyboardInterrupt  # as if killed while writing
+    except KeyboardInterrupt:
+        pass
+    # atomic_path cleans up after an exception; a SIGKILL would not: put one back
+    stale = [left, keep[2] / ".abc.json.k3j9x0q2.tmp"]
+    for path in stale:
+        path.write_bytes(b"half")
+    assert remove_stale_temps(tmp_path / "event") == 2
+    assert all(not p.exists() for p in stale) and all(p.exists() for p in keep)

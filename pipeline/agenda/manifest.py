@@ -186,9 +186,8 @@ def _recordings(
         if not isinstance(file, str) or not file:
             problems.add(where, "missing 'file'")
             continue
-        full = (base / file).resolve()
-        if not full.is_file():
-            problems.add(where, f"file not found: {full}")
+        # a bad file is reported; its recording's other keys are still checked
+        full = _media_path(problems, where, base, file) or (base / file).absolute()
         stream = _stream(problems, where, rec.get("stream"))
         language = _language(problems, where, rec.get("language"), languages)
         channels = _interpretations(
@@ -212,6 +211,25 @@ def _recordings(
                 f"{names} would publish under the same name ({stem}.*): rename one",
             )
     return tuple(out)
+
+
+def _media_path(problems: _Problems, where: str, base: Path, name: str) -> Path | None:
+    """A media file named by the manifest, resolved; None (and one line) when it is
+    missing, not a file, a symlink loop or a name no file can have."""
+    if "\x00" in name or len(name) > 4096:
+        problems.add(where, "'file' is not a usable file name (NUL, or too long)")
+        return None
+    try:
+        full = (base / name).resolve()
+        if full.is_file():
+            return full
+        reason = "is a folder, not a file" if full.is_dir() else "file not found"
+    except RuntimeError:  # Python 3.11 reports a symlink loop this way
+        full, reason = (base / name).absolute(), "is a symlink loop"
+    except OSError as exc:
+        full, reason = (base / name).absolute(), f"cannot be read ({exc.strerror})"
+    problems.add(where, f"{reason}: {full}" if reason == "file not found" else f"{full} {reason}")
+    return None
 
 
 def _stream(problems: _Problems, where: str, stream: Any) -> int | None:
@@ -290,9 +308,8 @@ def _interpretations(
             problems.add(here, "'file' must be a file name")
             continue
         else:
-            full = (base / file).resolve()
-            if not full.is_file():
-                problems.add(here, f"file not found: {full}")
+            full = _media_path(problems, here, base, file)
+            if full is None:
                 continue
         if full == floor_file and (stream or 0) == (floor_stream or 0):
             problems.add(here, f"audio stream {stream or 0} is the floor's own stream")
@@ -375,8 +392,11 @@ def _session_recording(
     if not isinstance(name, str):
         problems.add(where, "'recording' must be a file name")
         return None
-    full = (base / name).resolve()
-    if full not in {r.file for r in recordings}:
+    try:
+        full = (base / name).resolve()
+    except (OSError, RuntimeError, ValueError):
+        full = None
+    if full is None or full not in {r.file for r in recordings}:
         problems.add(where, f"recording {name!r} is not one of the [[recording]] files")
         return None
     return full

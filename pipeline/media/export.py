@@ -3,12 +3,13 @@ for replay pages (nothing outside the outputs folder is ever served)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
 from pipeline.cache import StageCache, stage_key
 from pipeline.errors import MediaError
-from pipeline.fsio import atomic_link_or_copy, atomic_path, atomic_write_json
+from pipeline.fsio import atomic_link_or_copy, atomic_path, atomic_write_json, sha256_file
 from pipeline.media.decode import SAMPLE_RATE, pcm
 from pipeline.media.probe import pick_stream, probe
 from pipeline.types import Recording, Session
@@ -86,7 +87,7 @@ def session_audio(
     shift = (offset_ms,) if offset_ms else ()  # keeps the floor's keys as they were
     key = stage_key("session-audio", digest, recording.stream, session, album, *shift)
     stamp = cache.folder / "session-audio" / f"{key}.json" if cache.folder else None
-    if dest.is_file() and stamp is not None and stamp.is_file():
+    if dest.is_file() and stamp is not None and _matches(stamp, dest):
         return dest
     tags = {
         "title": session.title,
@@ -96,5 +97,19 @@ def session_audio(
     }
     export_session_audio(recording, session.start_ms, session.end_ms, dest, tags, offset_ms)
     if stamp is not None:
-        atomic_write_json(stamp, {"file": str(dest.name)})
+        atomic_write_json(
+            stamp, {"file": dest.name, "size": dest.stat().st_size, "sha256": sha256_file(dest)}
+        )
     return dest
+
+
+def _matches(stamp: Path, dest: Path) -> bool:
+    """Whether `dest` is still the file the stamp describes (a truncated or replaced
+    session audio is cut again)."""
+    try:
+        seen = json.loads(stamp.read_text("utf-8"))
+        if not isinstance(seen, dict) or seen.get("size") != dest.stat().st_size:
+            return False
+        return seen.get("sha256") == sha256_file(dest)
+    except (OSError, ValueError):
+        return False

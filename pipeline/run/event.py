@@ -19,7 +19,7 @@ from pipeline.cache import StageCache
 from pipeline.corrections import SessionCorrections, match_corrections
 from pipeline.cues.build import cue_track
 from pipeline.errors import ModelMissingError, OutputsError, TranslationError
-from pipeline.fsio import sha256_file
+from pipeline.fsio import remove_stale_temps, sha256_file
 from pipeline.languages import language_name
 from pipeline.media.channels import check_media
 from pipeline.media.export import publish_recording, session_audio
@@ -124,6 +124,7 @@ def run_event(
     event = load_manifest(manifest)
     event_dir = Path(out_dir) / event.slug
     writable_outputs(event_dir, use_cache=options.use_cache)
+    remove_stale_temps(event_dir)
     media = check_media(event)
     for warning in media.warnings if warn is not None else ():
         warn(warning)

@@ -431,3 +431,14 @@ def test_two_recordings_that_would_publish_under_one_name_are_refused(tmp_path):
     )
     line = one_problem(write(tmp_path, text, ("a/talk.mp4", "b/talk.mkv")))
     assert "would publish under the same name (talk.*): rename one" in line
+
+
+def test_a_recording_that_is_a_symlink_loop_or_a_folder_is_one_line(tmp_path):
+    (tmp_path / "a.mp4").symlink_to(tmp_path / "b.mp4")
+    (tmp_path / "b.mp4").symlink_to(tmp_path / "a.mp4")
+    text = TEMPLATE.format(top="", event="", recording="", session="", glossary="")
+    loop = write(tmp_path, text.replace('file = "talk.mp4"', 'file = "a.mp4"'), ())
+    assert one_problem(loop).endswith("a.mp4 is a symlink loop")
+    (tmp_path / "dir.mp4").mkdir()
+    folder = write(tmp_path, text.replace('file = "talk.mp4"', 'file = "dir.mp4"'), ())
+    assert one_problem(folder).endswith("dir.mp4 is a folder, not a file")

@@ -192,3 +192,22 @@ def test_a_cut_ffmpeg_rejects_is_one_line_and_leaves_no_temp_file(make_tone, tmp
     message = str(info.value)
     assert message.startswith(f"{source}: cannot cut session audio (") and "\n" not in message
     assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_a_damaged_session_audio_file_is_cut_again(make_tone, tmp_path):
+    from pipeline.cache import StageCache
+    from pipeline.media.export import session_audio
+    from pipeline.types import Session
+
+    source = make_tone("talk.wav", seconds=3)
+    session = Session(1, "Talk", source, 0, 2000)
+    cache = StageCache(tmp_path / "cache")
+    dest = tmp_path / "session.m4a"
+    session_audio(Recording(source), "digest", session, "Event", dest, cache)
+    whole = dest.read_bytes()
+    dest.write_bytes(whole[: len(whole) // 2])  # a crash, a full disk, a bad copy
+    session_audio(Recording(source), "digest", session, "Event", dest, cache)
+    assert dest.read_bytes() == whole
+    mtime = dest.stat().st_mtime_ns
+    session_audio(Recording(source), "digest", session, "Event", dest, cache)
+    assert dest.stat().st_mtime_ns == mtime  # intact: not cut again
