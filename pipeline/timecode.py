@@ -23,6 +23,9 @@ from typing import Any
 _TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d{1,3})?)$")
 
 
+MAX_SECONDS = 10_000_000  # ~115 days: beyond it a time is a typo, not an agenda
+
+
 def parse_time(value: Any) -> int:
     """HH:MM:SS[.mmm], MM:SS, a TOML time, or seconds -> milliseconds."""
     if isinstance(value, dt.time):
@@ -33,7 +36,7 @@ def parse_time(value: Any) -> int:
         isinstance(value, (int, float))
         and not isinstance(value, bool)
         and math.isfinite(value)
-        and value >= 0
+        and 0 <= value < MAX_SECONDS
     ):
         return round(value * 1000)
     if isinstance(value, str):

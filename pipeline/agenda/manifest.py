@@ -29,6 +29,7 @@ MAX_TEXT = 300  # a title, a speaker line, a glossary term
 MAX_DESCRIPTION = 5000
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # tabs are harmless
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")  # what splitlines() splits at
 
 class _Problems:
     def __init__(self, path: Path) -> None:
@@ -36,7 +37,9 @@ class _Problems:
         self.lines: list[str] = []
 
     def add(self, where: str, message: str) -> None:
-        self.lines.append(f"{self.path}: {where}: {message}")
+        # one line each, whatever the manifest holds: line breaks in values are shown escaped
+        line = f"{self.path}: {where}: {message}"
+        self.lines.append(_BREAKS.sub(lambda m: repr(m.group())[1:-1], line))
 
     def unknown_keys(self, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
         for key in table:
@@ -216,8 +219,8 @@ def _recordings(
 def _media_path(problems: _Problems, where: str, base: Path, name: str) -> Path | None:
     """A media file named by the manifest, resolved; None (and one line) when it is
     missing, not a file, a symlink loop or a name no file can have."""
-    if "\x00" in name or len(name) > 4096:
-        problems.add(where, "'file' is not a usable file name (NUL, or too long)")
+    if _BREAKS.search(name) or len(name) > 4096:
+        problems.add(where, f"'file' {name[:60]!r} is not a usable file name")
         return None
     try:
         full = (base / name).resolve()

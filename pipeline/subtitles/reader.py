@@ -26,6 +26,9 @@ from pipeline.languages import LANGUAGES, language_code
 FORMATS = ("vtt", "srt")
 _TAG = re.compile(r"<[^>]*>")
 _ASS_TAG = re.compile(r"\{\\[^}]*\}")
+# SubRip has no escaping: players take these few tags as formatting and show any other
+# "<...>" as text ("<>", "<script>" said in a talk), so only these are removed.
+_SRT_TAG = re.compile(r"</?(?:b|i|u|s|font)(?:\s[^>]*)?>", re.IGNORECASE)
 _LANGUAGE_LINE = re.compile(r"^\s*language\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -90,7 +93,7 @@ def _vtt_lines(raw_lines: list[str]) -> tuple[str, ...]:
 def _srt_lines(content: str) -> tuple[str, ...]:
     out = []
     for line in content.splitlines():
-        text = " ".join(_ASS_TAG.sub("", _TAG.sub("", line)).split())
+        text = " ".join(_ASS_TAG.sub("", _SRT_TAG.sub("", line)).split())
         if text:
             out.append(text)
     return tuple(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import srt
@@ -10,12 +11,17 @@ from pipeline.types import Event, SessionTrack
 from pipeline.writers.base import Writer
 from pipeline.writers.timed import session_cues
 
+_FORMATTING = re.compile(r"<(/?)(b|i|u|s|font)(?=[\s>])", re.IGNORECASE)
+
 
 def srt_safe(line: str) -> str:
-    """SubRip has no escaping; only '-->' must go, as it would read as a timing line."""
+    """SubRip has no escaping: '-->' would read as a timing line, so it becomes '->';
+    text that players would take as formatting ("<b>", "<S>", "{\\an8}" said or typed
+    in a talk) keeps its look with a zero-width space after its opening bracket."""
     while "-->" in line:
         line = line.replace("-->", "->")
-    return line
+    line = _FORMATTING.sub(lambda m: f"<\u200b{m.group(1)}{m.group(2)}", line)
+    return line.replace("{\\", "{\u200b\\")
 
 
 def render(track: SessionTrack, event: Event) -> str:
