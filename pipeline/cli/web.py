@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.run.edit import EventEditor
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+EDIT_HOST = "127.0.0.1"  # the only address `serve --edit` listens on
 
 
 def _url(host: str, port: int) -> str:
@@ -22,15 +27,42 @@ def _port(text: str) -> int:
     return value
 
 
+def _editor(args: argparse.Namespace) -> EventEditor | None:
+    """The event opened for editing (`--edit EVENT.toml`), checked now; None without."""
+    from pipeline.errors import PipelineError
+
+    if args.edit is None:
+        if args.model is not None:
+            raise PipelineError("--model is what --edit re-runs the event with: give --edit too")
+        return None
+    if args.host != EDIT_HOST:
+        raise PipelineError(
+            f"--edit serves on this machine only: leave out --host {args.host} "
+            f"(the editor listens on {EDIT_HOST})"
+        )
+    from pipeline.models.locate import DEFAULT_WHISPER_MODEL
+    from pipeline.run.edit import EventEditor
+    from pipeline.run.options import RunOptions
+
+    options = RunOptions(model=args.model or DEFAULT_WHISPER_MODEL, show_progress=False)
+    return EventEditor.open(Path(args.edit), Path(args.outputs), options)
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from pipeline.web.app import create_app, make_web_server
 
-    app = create_app(Path(args.outputs))
+    editor = _editor(args)
+    app = create_app(Path(args.outputs), editor=editor)
     server = make_web_server(app, args.host, args.port)
     if args.host not in LOOPBACK:
         print(f"webconf: warning: listening on {args.host}: reachable from other machines")
     if app.config["ARCHIVE_ERROR"]:
         print(f"webconf: warning: {app.config['ARCHIVE_ERROR']}")
+    if editor is not None:
+        print(
+            f"editing {editor.event_slug} (corrections beside {editor.manifest}; "
+            f"apply runs it with --model {editor.options.model})"
+        )
     print(f"serving {args.outputs} at {_url(args.host, server.port)} (Ctrl-C to stop)")
     try:
         server.serve_forever()
@@ -54,6 +86,8 @@ def _cmd_site(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the `webconf` parser."""
+    from pipeline.models.locate import DEFAULT_WHISPER_MODEL, WHISPER_MODELS
+
     serve = sub.add_parser(
         "serve",
         help="serve replay pages and transcript search over HTTP",
@@ -76,6 +110,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     serve.add_argument(
         "--port", type=_port, default=8000, help="port (default: 8000; 0 = any free port)"
+    )
+    serve.add_argument(
+        "--edit",
+        metavar="EVENT.toml",
+        help="offer an editor on the replay pages of this event (its manifest): edit, "
+        "retime, split, merge and review cues, save them as corrections beside the "
+        "manifest and apply them (the event runs again). On 127.0.0.1 only; off by default",
+    )
+    serve.add_argument(
+        "--model",
+        choices=WHISPER_MODELS,
+        default=None,
+        help=f"with --edit: the Whisper model applying runs the event with (default: "
+        f"{DEFAULT_WHISPER_MODEL}, as `webconf run`)",
     )
     serve.set_defaults(func=_cmd_serve)
 

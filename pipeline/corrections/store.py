@@ -160,6 +160,14 @@ def _read_json(path: Path) -> Correction:
     )
 
 
+def saved_correction(event: Event, session: Session, language: str) -> Correction | None:
+    """The correction `write_correction` saved for this session and language, read
+    back (cues in recording time), or None when there is none. A file that cannot be
+    read raises SubtitleError."""
+    path = correction_path(event, session, language)
+    return _read_json(path) if path.is_file() else None
+
+
 def hand_placed_cues(path: Path, language: str) -> tuple[Cue, ...]:
     """Cues of a VTT or SRT a person wrote, in the file's own time, all reviewed."""
     return tuple(

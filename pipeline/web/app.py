@@ -1,9 +1,10 @@
 """`webconf serve`: events, replay pages, search, and the output files, over HTTP.
 
-Flask with Jinja autoescaping renders every page; the only script is the static
-`replay.js`, so pages carry a strict Content-Security-Policy. Files are served
-from the outputs folder only: no `..`, no absolute paths, no hidden files (the
-stage cache, the search database), no symlink leading outside.
+Flask with Jinja autoescaping renders every page; the only scripts are the static
+`replay.js` (and `editor.js` with --edit, see `edit_routes`), so pages carry a strict
+Content-Security-Policy. Files are served from the outputs folder only: no `..`, no
+absolute paths, no hidden files (the stage cache, the search database), no symlink
+leading outside.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from pipeline.web.data import (
     origin_class,
     replay_context,
 )
+from pipeline.web.edit import EDIT_PREFIX, Editor
+from pipeline.web.edit_routes import add_edit_routes, json_error
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +162,14 @@ def _description(hit: Any) -> str:
     return words[0].upper() + words[1:]
 
 
-def create_app(outputs_dir: Path, *, build_archive: bool = True) -> Flask:
-    """The web app over `outputs_dir`; refreshes the search archive first when it can."""
+def create_app(
+    outputs_dir: Path, *, build_archive: bool = True, editor: Editor | None = None
+) -> Flask:
+    """The web app over `outputs_dir`; refreshes the search archive first when it can.
+
+    `editor` (pipeline.run.edit.EventEditor, from `webconf serve --edit`): the replay
+    pages of its event offer the editor, and the edit routes exist (`edit_routes`);
+    without it there are none."""
     outputs_dir = Path(outputs_dir)
     if not outputs_dir.is_dir():
         raise WebError(f"{outputs_dir}: no such folder (write one with `webconf run` first)")
@@ -171,6 +180,15 @@ def create_app(outputs_dir: Path, *, build_archive: bool = True) -> Flask:
     links = render.ServerLinks()
 
     _prepare_archive(app, outputs_dir, build_archive)
+    edit_page = None
+    if editor is not None:
+
+        def refresh_archive() -> str | None:
+            app.config["ARCHIVE_ERROR"] = None
+            _prepare_archive(app, outputs_dir, True)
+            return app.config["ARCHIVE_ERROR"]
+
+        edit_page = add_edit_routes(app, outputs_dir, editor, refresh_archive)
 
     def page(template: str, status: int = 200, **context: Any):
         return render_template(template, links=links, csp_meta=None, **context), status
@@ -186,6 +204,8 @@ def create_app(outputs_dir: Path, *, build_archive: bool = True) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if editor is not None and request.path.startswith(EDIT_PREFIX):
+            return json_error(exc)
         return page("error.html", exc.code or 500, title=exc.name, message=exc.description)
 
     @app.get("/")
@@ -202,7 +222,11 @@ def create_app(outputs_dir: Path, *, build_archive: bool = True) -> Flask:
         session = event.session(session_slug) if event else None
         if event is None or session is None:
             abort(404, description="No such event or session.")
-        return page("replay.html", **replay_context(event, session, request.args.get("lang")))
+        context = replay_context(event, session, request.args.get("lang"))
+        edit = edit_page(event, session) if edit_page else None
+        if edit is not None:
+            context["edit"] = edit
+        return page("replay.html", **context)
 
     _add_search_page(app, outputs_dir, page)
 
