@@ -22,7 +22,7 @@ from pipeline.writers.provenance import (
     event_line,
     provenance,
     recording_range,
-    review_note,
+    review_line,
     session_line,
     speakers_line,
 )
@@ -186,9 +186,8 @@ def render(track: SessionTrack, event: Event, *, audio: str | None = SESSION_AUD
     if reviewed:
         noun = "passage" if reviewed == 1 else "passages"
         parts.append(f'<p class="meta">Includes {reviewed} human-reviewed {noun}.</p>\n')
-    if review_note(track):
-        note = review_note(track)
-        parts.append(f'<p class="meta">{escape(note[0].upper() + note[1:])}.</p>\n')
+    if line := review_line(track):
+        parts.append(f'<p class="meta">{escape(line)}</p>\n')
     parts.append(_legend(found, mixed))
     if audio:
         src = escape(quote(audio))

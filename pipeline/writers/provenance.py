@@ -199,6 +199,12 @@ def review_note(track: SessionTrack) -> str:
     return "; ".join(parts)
 
 
+def review_line(track: SessionTrack) -> str:
+    """`review_note` as a header sentence ('Translation corrected ...: 20 %.'); ''."""
+    note = review_note(track)
+    return f"{note[0].upper()}{note[1:]}." if note else ""
+
+
 def provenance(track: SessionTrack) -> str:
     """'Original transcript (Whisper)', 'Machine translation from French by argos', or
     'Original English transcript (Whisper), with passages machine-translated from French

@@ -14,7 +14,7 @@ from pipeline.writers.provenance import (
     event_line,
     provenance_with_engine,
     recording_range,
-    review_note,
+    review_line,
     session_line,
     speakers_line,
 )
@@ -45,8 +45,8 @@ def header_lines(
     ]
     if reviewed:
         lines.append(f"Includes {_plural(reviewed, 'human-reviewed passage')}.")
-    if review_note(track):
-        lines.append(review_note(track)[0].upper() + review_note(track)[1:] + ".")
+    if line := review_line(track):
+        lines.append(line)
     if unsure:
         lines.append(
             f"{LOW_CONFIDENCE_MARK} marks {_plural(unsure, 'passage')} the recogniser "

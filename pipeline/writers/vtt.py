@@ -17,7 +17,7 @@ from pipeline.writers.provenance import (
     event_line,
     provenance,
     recording_range,
-    review_note,
+    review_line,
     session_line,
     speakers_line,
 )
@@ -108,8 +108,8 @@ def header_notes(track: SessionTrack, event: Event) -> list[str]:
         f"Language: {language_name(track.language)}",
         provenance(track),
     ]
-    if review_note(track):
-        notes.append(review_note(track)[0].upper() + review_note(track)[1:] + ".")
+    if line := review_line(track):
+        notes.append(line)
     notes.append(f"Times are relative to the session start ({recording_range(session)}).")
     return notes
 
