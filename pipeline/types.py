@@ -31,6 +31,7 @@ class Word:
     end_ms: int
     text: str  # as Whisper wrote it, with its leading space when it has one
     probability: float = 1.0
+    reviewed: bool = False  # written or confirmed by a person (corrections/)
 
 
 @dataclass(frozen=True)

@@ -40,12 +40,23 @@ def _editor(args: argparse.Namespace) -> EventEditor | None:
             f"--edit serves on this machine only: leave out --host {args.host} "
             f"(the editor listens on {EDIT_HOST})"
         )
-    from pipeline.models.locate import DEFAULT_WHISPER_MODEL
-    from pipeline.run.edit import EventEditor
-    from pipeline.run.options import RunOptions
+    from dataclasses import replace
 
-    options = RunOptions(model=args.model or DEFAULT_WHISPER_MODEL, show_progress=False)
-    return EventEditor.open(Path(args.edit), Path(args.outputs), options)
+    from pipeline.run.edit import EventEditor
+
+    editor = EventEditor.open(Path(args.edit), Path(args.outputs))  # as the outputs were made
+    if args.model is not None:
+        editor = replace(editor, options=replace(editor.options, model=args.model))
+    return editor
+
+
+def _made_with(options: dict) -> str:
+    """'with --model base --mt auto ...': the options of the run `apply` makes."""
+    flags = [f"--model {options['model']}", f"--mt {options['mt']}"]
+    flags += [f"--subtitle-profile {options['subtitle_profile']}"]
+    flags += [f"--interpretation {options['interpretation']}"]
+    flags += [] if options["audio"] else ["--no-audio"]
+    return "with " + " ".join(flags)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -61,7 +72,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if editor is not None:
         print(
             f"editing {editor.event_slug} (corrections beside {editor.manifest}; "
-            f"apply runs it with --model {editor.options.model})"
+            f"apply runs it {_made_with(editor.options.made_with())})"
         )
     print(f"serving {args.outputs} at {_url(args.host, server.port)} (Ctrl-C to stop)")
     try:
@@ -122,8 +133,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--model",
         choices=WHISPER_MODELS,
         default=None,
-        help=f"with --edit: the Whisper model applying runs the event with (default: "
-        f"{DEFAULT_WHISPER_MODEL}, as `webconf run`)",
+        help="with --edit: the Whisper model applying runs the event with (default: the "
+        f"one the outputs were made with, as their index.json records; else "
+        f"{DEFAULT_WHISPER_MODEL})",
     )
     serve.set_defaults(func=_cmd_serve)
 

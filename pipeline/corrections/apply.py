@@ -11,19 +11,37 @@ the sentence it overlaps most:
   an interpreter), it corrects that rendering in L only (`correct_rendered`): the
   original in its own language is never touched.
 
-A sentence of the corrected track left without any cue was deleted by the person,
-in that scope only. A cue the person kept as the machine wrote it (`reviewed`
-False) changes nothing and marks nothing reviewed.
+Inside a scope the person's text is aligned word by word with the machine's
+(`difflib`), not cue by cue: a cue often holds the end of one sentence and the start
+of the next, and a cue the person left as it was must change neither. So a word
+keeps its recognition (times, probability) unless the person changed it; a word a
+person wrote or confirmed is `reviewed`, and a sentence is reviewed only when all
+its words are. A sentence whose every word the person deleted is gone, in that
+scope only; a cue over no sentence at all is a sentence the person added; a cue of new words
+over a sentence joins it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
-from pipeline.types import Cue, Sentence
+from pipeline.types import Cue, Sentence, Word
 
 SPOKEN = ("original", "person")
+
+
+@dataclass(frozen=True)
+class _Token:
+    """One word of a scope's text, before or after the person's cues."""
+
+    text: str  # no spaces
+    start_ms: int
+    end_ms: int
+    probability: float = 1.0
+    reviewed: bool = False  # written or confirmed by a person
+    sentence: int = -1  # the sentence it belongs to (-1: not placed yet)
 
 
 def _normalised(text: str) -> str:
@@ -34,23 +52,14 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return min(a[1], b[1]) - max(a[0], b[0])
 
 
-def _assign(
-    sentences: Sequence[Sentence], cues: Sequence[Cue]
-) -> tuple[dict[int, list[Cue]], list[Cue]]:
-    """Each cue on the sentence it overlaps most; cues touching none are orphans."""
-    owned: dict[int, list[Cue]] = {}
-    orphans: list[Cue] = []
-    for cue in cues:
-        best, best_overlap = None, 0
-        for i, s in enumerate(sentences):
-            ov = _overlap((cue.start_ms, cue.end_ms), (s.start_ms, s.end_ms))
-            if ov > best_overlap:
-                best, best_overlap = i, ov
-        if best is None:
-            orphans.append(cue)
-        else:
-            owned.setdefault(best, []).append(cue)
-    return owned, orphans
+def _owner(sentences: Sequence[Sentence], cue: Cue) -> int | None:
+    """The sentence the cue overlaps most, or None when it overlaps none."""
+    best, best_overlap = None, 0
+    for i, s in enumerate(sentences):
+        ov = _overlap((cue.start_ms, cue.end_ms), (s.start_ms, s.end_ms))
+        if ov > best_overlap:
+            best, best_overlap = i, ov
+    return best
 
 
 def is_spoken_in(sentence: Sentence, language: str) -> bool:
@@ -62,16 +71,104 @@ def is_spoken_in(sentence: Sentence, language: str) -> bool:
     )
 
 
-def _corrected(sentence: Sentence, own: Sequence[Cue]) -> Sentence:
-    text = _normalised(" ".join(c.text for c in own))
+def _spread(texts: Sequence[str], start_ms: int, end_ms: int) -> list[tuple[int, int]]:
+    """Times for `texts` laid over [start, end] in proportion to their characters."""
+    total = sum(len(t) + 1 for t in texts) or 1
+    span = max(0, end_ms - start_ms)
+    out, at = [], 0
+    for t in texts:
+        a = start_ms + span * at // total
+        at += len(t) + 1
+        out.append((a, max(a, start_ms + span * at // total)))
+    return out
+
+
+def _sentence_tokens(sentence: Sentence, index: int) -> list[_Token]:
+    """The sentence's words as tokens: the recogniser's own where they spell its text
+    one token each, else its text laid over its span."""
+    texts = sentence.text.split()
+    shown = [w for w in sentence.words if w.text.strip()]
+    if shown and [_normalised(w.text) for w in shown] == texts:
+        return [
+            _Token(t, w.start_ms, w.end_ms, w.probability, w.reviewed, index)
+            for t, w in zip(texts, shown, strict=True)
+        ]
+    times = _spread(texts, sentence.start_ms, sentence.end_ms)
+    reviewed = sentence.reviewed
+    return [_Token(t, a, b, 1.0, reviewed, index) for t, (a, b) in zip(texts, times, strict=True)]
+
+
+def _cue_tokens(cue: Cue) -> list[_Token]:
+    texts = cue.text.split()
+    times = _spread(texts, cue.start_ms, cue.end_ms)
+    return [_Token(t, a, b, 1.0, cue.reviewed) for t, (a, b) in zip(texts, times, strict=True)]
+
+
+def _align(old: Sequence[_Token], new: Sequence[tuple[_Token, int]]) -> list[_Token]:
+    """The person's tokens (with the cue each came from), each placed on a sentence:
+    a word left as it was keeps the machine's recognition; a changed one takes the
+    times of what it replaced; an added one joins its neighbour's sentence in the
+    same cue."""
+    matcher = difflib.SequenceMatcher(
+        None, [t.text for t in old], [t.text for t, _ in new], autojunk=len(old) > 2000
+    )
+    placed: list[_Token | None] = [None] * len(new)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for k in range(i2 - i1):
+                was, (now, _) = old[i1 + k], new[j1 + k]
+                placed[j1 + k] = replace(was, reviewed=was.reviewed or now.reviewed)
+        elif tag == "replace":
+            replaced = old[i1:i2]
+            texts = [t.text for t, _ in new[j1:j2]]
+            times = _spread(texts, replaced[0].start_ms, replaced[-1].end_ms)
+            for k, (text, (a, b)) in enumerate(zip(texts, times, strict=True)):
+                # proportionally onto the replaced words' sentences
+                home = replaced[k * len(replaced) // len(texts)].sentence
+                placed[j1 + k] = _Token(text, a, b, 1.0, True, home)
+    _place_added(new, placed)
+    return [t for t in placed if t is not None]
+
+
+def _place_added(new: Sequence[tuple[_Token, int]], placed: list[_Token | None]) -> None:
+    """Words the person added (no machine word to take): the sentence of the nearest
+    placed word of the same cue, before it if there is one; a cue with no placed word
+    at all is left to the caller (-1): it joins the sentence it lies over."""
+    for j, token in enumerate(placed):
+        if token is not None:
+            continue
+        added, cue = new[j]
+        near = None
+        for k in [*range(j - 1, -1, -1), *range(j + 1, len(new))]:
+            if new[k][1] != cue:
+                if k > j:
+                    break
+                continue
+            if placed[k] is not None and placed[k].sentence >= 0:
+                near = placed[k]
+                break
+        home = near.sentence if near is not None else -1
+        at = near.end_ms if near is not None and near.end_ms <= added.start_ms else added.start_ms
+        placed[j] = _Token(added.text, at, max(at, added.end_ms), 1.0, True, home)
+
+
+def _rebuilt(sentence: Sentence, tokens: Sequence[_Token], keep_words: bool) -> Sentence:
+    """The sentence as the person left it: its tokens, in their order."""
+    text = " ".join(t.text for t in tokens)
+    before = [(t.text, t.reviewed) for t in _sentence_tokens(sentence, -1)]
+    if [(t.text, t.reviewed) for t in tokens] == before:
+        return sentence  # untouched: the machine's sentence, words and all
     changed = text != _normalised(sentence.text)
-    reviewed = changed or any(c.reviewed for c in own) or sentence.reviewed
+    reviewed = all(t.reviewed for t in tokens)
+    words = tuple(
+        Word(t.start_ms, t.end_ms, f" {t.text}", t.probability, t.reviewed) for t in tokens
+    )
     return replace(
         sentence,
         text=text,
-        start_ms=min(sentence.start_ms, own[0].start_ms),
-        end_ms=max(sentence.end_ms, own[-1].end_ms),
-        words=() if changed else sentence.words,
+        start_ms=min(sentence.start_ms, tokens[0].start_ms),
+        end_ms=max(sentence.end_ms, tokens[-1].end_ms),
+        words=words if keep_words else (),
         reviewed=reviewed,
         low_confidence=sentence.low_confidence and not reviewed,
         origin="person" if changed else sentence.origin,
@@ -92,21 +189,56 @@ def _written(cue: Cue, language: str) -> Sentence:
     )
 
 
+def _correct(
+    sentences: Sequence[Sentence],
+    cues: Sequence[Cue],
+    language: str,
+    in_scope: Callable[[Sentence], bool],
+    keep_words: bool,
+    add_unplaced: bool,
+) -> tuple[Sentence, ...]:
+    """The sentences with those in scope rebuilt from the cues that belong to them."""
+    cues = sorted(cues, key=lambda c: c.start_ms)
+    scope = [i for i, s in enumerate(sentences) if in_scope(s)]
+    owners: dict[int, int] = {}  # cue -> the sentence in scope it lies over most
+    unplaced: list[Cue] = []
+    for n, cue in enumerate(cues):
+        owner = _owner(sentences, cue)
+        if owner is None:
+            unplaced.append(cue)
+        elif in_scope(sentences[owner]):
+            owners[n] = owner
+    old = [t for i in scope for t in _sentence_tokens(sentences[i], i)]
+    new = [(t, n) for n in owners for t in _cue_tokens(cues[n])]
+    placed = [  # a cue of new words only joins the sentence it lies over
+        t if t.sentence >= 0 else replace(t, sentence=owners[n])
+        for t, (_, n) in zip(_align(old, new), new, strict=True)
+    ]
+    per_sentence: dict[int, list[_Token]] = {}
+    for token in placed:
+        per_sentence.setdefault(token.sentence, []).append(token)
+    out = [s for s in sentences if not in_scope(s)]
+    out += [
+        _rebuilt(sentences[i], per_sentence[i], keep_words) for i in scope if i in per_sentence
+    ]
+    if add_unplaced:
+        out += [_written(c, language) for c in unplaced]
+    return tuple(sorted(out, key=lambda s: s.start_ms))
+
+
 def correct_spoken(
     sentences: Sequence[Sentence], cues: Sequence[Cue], language: str
 ) -> tuple[Sentence, ...]:
     """The session's transcript with `language`'s originals corrected by `cues` (that
     language's corrected track); other languages' sentences as they were."""
-    owned, orphans = _assign(sentences, cues)
-    out: list[Sentence] = []
-    for i, s in enumerate(sentences):
-        if not is_spoken_in(s, language):
-            out.append(s)
-        elif i in owned:
-            out.append(_corrected(s, owned[i]))
-        # else: every cue of this sentence was deleted by the person
-    out += [_written(c, language) for c in orphans]
-    return tuple(sorted(out, key=lambda s: s.start_ms))
+    return _correct(
+        sentences,
+        cues,
+        language,
+        lambda s: is_spoken_in(s, language),
+        keep_words=True,
+        add_unplaced=True,
+    )
 
 
 def correct_rendered(
@@ -118,13 +250,11 @@ def correct_rendered(
     """The `language` track with its renderings of other languages corrected by `cues`;
     its originals as `correct_spoken` left them. `spoken_here`: the language is spoken
     in the session, so cues touching no sentence were added there already."""
-    owned, orphans = _assign(sentences, cues)
-    out: list[Sentence] = []
-    for i, s in enumerate(sentences):
-        if is_spoken_in(s, language):
-            out.append(s)
-        elif i in owned:
-            out.append(_corrected(s, owned[i]))
-    if not spoken_here:
-        out += [_written(c, language) for c in orphans]
-    return tuple(sorted(out, key=lambda s: s.start_ms))
+    return _correct(
+        sentences,
+        cues,
+        language,
+        lambda s: not is_spoken_in(s, language),
+        keep_words=False,
+        add_unplaced=not spoken_here,
+    )

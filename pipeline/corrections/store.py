@@ -87,8 +87,12 @@ def _cue_dict(cue: Cue) -> dict[str, Any]:
 def write_correction(
     event: Event, session: Session, language: str, cues: Sequence[Cue]
 ) -> Path:
-    """Save one session's corrected cues (recording time) atomically; returns the file."""
-    path = correction_path(event, session, language)
+    """Save one session's corrected cues (recording time) atomically; returns the file.
+
+    A correction that already belongs to the session (saved before it was retitled, or
+    hand-placed in an older version) is replaced in its own folder, so a session never
+    gets two corrections of one language."""
+    path = _current_path(event, session, language) or _new_path(event, session, language)
     atomic_write_json(
         path,
         {
@@ -164,8 +168,29 @@ def saved_correction(event: Event, session: Session, language: str) -> Correctio
     """The correction `write_correction` saved for this session and language, read
     back (cues in recording time), or None when there is none. A file that cannot be
     read raises SubtitleError."""
-    path = correction_path(event, session, language)
-    return _read_json(path) if path.is_file() else None
+    path = _current_path(event, session, language)
+    return _read_json(path) if path is not None and path.is_file() else None
+
+
+def _current_path(event: Event, session: Session, language: str) -> Path | None:
+    """Where the correction that belongs to this session today is kept (its JSON, even
+    when only an old hand-placed file is there yet), or None when there is none."""
+    corrections, _ = read_corrections(event)
+    for correction in corrections:
+        if correction.language == language and session_for(event, correction) == session:
+            return correction.path.with_suffix(".json")
+    return None
+
+
+def _new_path(event: Event, session: Session, language: str) -> Path:
+    """A folder by the session's title that no other correction uses yet (two sessions
+    may share a title: "Q&A" on two recordings)."""
+    first = correction_path(event, session, language)
+    path, n = first, 2
+    while path.exists():
+        path = first.parent.with_name(f"{first.parent.name}-{n}") / first.name
+        n += 1
+    return path
 
 
 def hand_placed_cues(path: Path, language: str) -> tuple[Cue, ...]:

@@ -631,6 +631,20 @@ def cue_track(
 ) -> SessionTrack:
     """The cues stage for one track: a person's corrected cues as they were written,
     else cues cut from the track's sentences under `profile`, ending before the
-    session does."""
-    cues = tuple(corrected) or build_cues(track.sentences, profile, track.session.end_ms)
-    return replace(track, cues=cues)
+    session does. A corrected cue the person left unreviewed is still unsure where
+    the text under it is (so it is still counted as awaiting review)."""
+    if corrected:
+        return replace(track, cues=tuple(_still_unsure(c, track.sentences) for c in corrected))
+    return replace(track, cues=build_cues(track.sentences, profile, track.session.end_ms))
+
+
+def _still_unsure(cue: Cue, sentences: Sequence[Sentence]) -> Cue:
+    if cue.reviewed:
+        return cue
+    unsure = any(
+        s.low_confidence
+        and not s.reviewed
+        and min(cue.end_ms, s.end_ms) > max(cue.start_ms, s.start_ms)
+        for s in sentences
+    )
+    return replace(cue, low_confidence=unsure)

@@ -751,3 +751,19 @@ class _Obj:
         if not isinstance(value, str):
             self.fail(place, f"expected a path, got {_show(value)}")
         self.fail(place, f"expected a path inside the event folder, got {_show(value)} ({problem})")
+
+
+def made_with(event_dir: Path) -> dict[str, Any]:
+    """What the event's outputs were made with (index.json `made_with`: model, MT,
+    subtitle profile...), leniently: {} when the index says nothing or cannot be read;
+    only plain strings and booleans are kept."""
+    try:
+        doc = json.loads((Path(event_dir) / INDEX_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    found = doc.get("made_with") if isinstance(doc, dict) else None
+    if not isinstance(found, dict):
+        return {}
+    return {
+        str(k): v for k, v in found.items() if isinstance(v, (str, bool)) and len(str(v)) < 100
+    }

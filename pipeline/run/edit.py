@@ -19,7 +19,7 @@ from pipeline.corrections.store import saved_correction, write_correction
 from pipeline.errors import OutputsError, SubtitleError
 from pipeline.media.channels import check_media
 from pipeline.outputs.layout import INDEX_FILE
-from pipeline.outputs.read import SessionEntry
+from pipeline.outputs.read import SessionEntry, made_with
 from pipeline.run.correct import published_cues
 from pipeline.run.event import RunResult, run_event
 from pipeline.run.options import RunOptions
@@ -29,7 +29,7 @@ from pipeline.types import Cue, Event, Session
 @dataclass(frozen=True)
 class EventEditor:
     """One event open for editing: its manifest, the outputs folder it was run into,
-    and the options a re-run uses."""
+    and the options a re-run uses (by default, those the outputs were made with)."""
 
     manifest: Path
     out_dir: Path
@@ -58,7 +58,8 @@ class EventEditor:
                 f"no outputs of this event here: run `webconf run {manifest.name} --out "
                 f"{out_dir}` first",
             )
-        options = options or RunOptions(show_progress=False)
+        if options is None:  # as the outputs were made, so that applying changes no more
+            options = RunOptions(show_progress=False).as_made(made_with(folder))
         return cls(manifest=manifest, out_dir=out_dir, options=options, event_slug=event.slug)
 
     def saved(self, entry: SessionEntry, language: str) -> tuple[Path, tuple[Cue, ...]] | None:

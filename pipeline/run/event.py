@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.agenda.manifest import load_manifest, resolve_against_media
 from pipeline.cache import StageCache
@@ -176,7 +177,9 @@ def run_event(
                     bar.update(1)
     reports = channel_reports(event, tracks) if options.interpretation == "prefer" else ()
     lags = {(r.recording.name, r.channel.language): r.lag_ms for r in reports}
-    written += write_event_files(event, event_dir, entries, _recording_cues(tracks), lags)
+    written += write_event_files(
+        event, event_dir, entries, _recording_cues(tracks), lags, options.made_with()
+    )
     return RunResult(
         event=event,
         event_dir=event_dir,
@@ -385,6 +388,7 @@ def write_event_files(
     entries: Sequence[IndexEntry],
     recording_cues: Mapping[tuple[Path, str], Sequence[Cue]],
     lags: Mapping[tuple[str, str], int | None] | None = None,
+    made_with: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """What an event has beyond its sessions: per recording, a track per language in
     recording time, the published media and the chapters; then the index."""
@@ -410,7 +414,9 @@ def write_event_files(
             path = event_dir / chapters_file(recording.file)
             written += [published, write_chapters(event, recording.file, path)]
             chapters[recording.file.name] = path.name
-    return written + write_event_index(event, entries, event_dir, tracks, chapters, media, lags)
+    return written + write_event_index(
+        event, entries, event_dir, tracks, chapters, media, lags, made_with
+    )
 
 
 __all__ = ["RunOptions", "RunResult", "run_event", "write_event_files"]

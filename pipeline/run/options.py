@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from pipeline.models.locate import DEFAULT_WHISPER_MODEL
-from pipeline.subtitles.profiles import DEFAULT_PROFILE, SubtitleProfile
+from pipeline.models.locate import DEFAULT_WHISPER_MODEL, WHISPER_MODELS
+from pipeline.subtitles.profiles import DEFAULT_PROFILE, PROFILES, SubtitleProfile
 from pipeline.transcribe.whisper import TranscribeOptions
+from pipeline.translate.engines import MT_MODES
+from pipeline.translate.tracks import INTERPRETATION_MODES
 
 
 @dataclass(frozen=True)
@@ -20,3 +24,44 @@ class RunOptions:
     note_low_confidence: bool = False  # a NOTE before each uncertain cue in the VTT
     show_progress: bool | None = None  # None: only on a terminal
     interpretation: str = "prefer"  # interpreter channels before MT; "ignore": MT only
+
+    def made_with(self) -> dict[str, Any]:
+        """What the outputs were made with (index.json `made_with`), so that a re-run
+        that applies corrections makes them the same way."""
+        return {
+            "model": self.model,
+            "mt": self.mt,
+            "subtitle_profile": self.profile.name,
+            "interpretation": self.interpretation,
+            "audio": self.export_audio,
+            "note_low_confidence": self.note_low_confidence,
+        }
+
+    def as_made(self, made_with: Mapping[str, Any]) -> RunOptions:
+        """These options with what an event's outputs record they were made with; a
+        value the outputs do not give, or that this installation does not know, stays."""
+        known = {
+            "model": WHISPER_MODELS,
+            "mt": MT_MODES,
+            "subtitle_profile": PROFILES,
+            "interpretation": INTERPRETATION_MODES,
+        }
+        picked = {
+            key: made_with[key]
+            for key, allowed in known.items()
+            if isinstance(made_with.get(key), str) and made_with[key] in allowed
+        }
+        flags = {
+            key: made_with[key]
+            for key in ("audio", "note_low_confidence")
+            if isinstance(made_with.get(key), bool)
+        }
+        return replace(
+            self,
+            model=picked.get("model", self.model),
+            mt=picked.get("mt", self.mt),
+            profile=PROFILES.get(picked.get("subtitle_profile", ""), self.profile),
+            interpretation=picked.get("interpretation", self.interpretation),
+            export_audio=flags.get("audio", self.export_audio),
+            note_low_confidence=flags.get("note_low_confidence", self.note_low_confidence),
+        )

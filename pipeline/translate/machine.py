@@ -60,6 +60,7 @@ def translated(sentence: Sentence, text: str, target: str, engine: str) -> Sente
         engine=engine,
         origin="machine",
         reviewed=False,  # a machine wrote it, from text a person may have reviewed
-        source_reviewed=sentence.reviewed,
+        # any word of it a person wrote or confirmed
+        source_reviewed=sentence.reviewed or any(w.reviewed for w in sentence.words),
         low_confidence=sentence.low_confidence and not sentence.reviewed,
     )

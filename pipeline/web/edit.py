@@ -124,7 +124,7 @@ def parse_cues(body: Any, length_ms: int, language: str) -> tuple[Cue, ...]:
     """The cues a save sends (session time, the whole track), checked and by start:
     `{"cues": [{"start": s, "end": s, "text": "line\\nline", "reviewed": bool}, ...]}`.
     Each cue comes back `reviewed` as sent, origin "person"; the editor decides which
-    are as published."""
+    are as published. Cues may not overlap: players would show two at once."""
     if not isinstance(body, dict) or set(body) != {"cues"}:
         raise EditInputError('expected {"cues": [...]} and nothing else')
     raw = body["cues"]
@@ -153,8 +153,15 @@ def parse_cues(body: Any, length_ms: int, language: str) -> tuple[Cue, ...]:
         if not isinstance(reviewed, bool):
             raise EditInputError(f"{where}: reviewed must be true or false")
         lines = _lines(item["text"], f"{where}: text")
-        cues.append(Cue(start, end, lines, language, reviewed=reviewed, origin="person"))
-    return tuple(sorted(cues, key=lambda c: (c.start_ms, c.end_ms)))
+        cues.append((n, Cue(start, end, lines, language, reviewed=reviewed, origin="person")))
+    cues.sort(key=lambda nc: (nc[1].start_ms, nc[1].end_ms))
+    for (m, before), (n, cue) in zip(cues, cues[1:]):
+        if cue.start_ms < before.end_ms:  # players would show both at once
+            raise EditInputError(
+                f"cue {n} starts at {seconds(cue.start_ms):g} s, before cue {m} ends "
+                f"({seconds(before.end_ms):g} s): shorten one of them"
+            )
+    return tuple(cue for _, cue in cues)
 
 
 # -- what the editor shows --------------------------------------------------------------
@@ -185,10 +192,13 @@ def recognised_words(event: Event, session: Session, language: str) -> tuple[Tim
         if not isinstance(segment, dict) or segment.get("origin") not in (
             "original",
             "interpretation",
+            "person",  # an original a person corrected keeps the words they left
         ):
             continue
         words = segment.get("words")
         for word in words if isinstance(words, list) else ():
+            if isinstance(word, dict) and word.get("reviewed") is True:
+                continue  # a person wrote or confirmed it: nothing to check
             timed = _word(word)
             if timed is not None:
                 found.append(timed)

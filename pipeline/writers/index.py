@@ -366,16 +366,21 @@ def write_event_index(
     chapters: Chapters | None = None,
     media: Media | None = None,
     lags: Lags | None = None,
+    made_with: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """Write out_dir/index.json and out_dir/index.html; returns both paths.
 
     Everything the index links to is given (nothing is looked up on disk): the
     entries' files, the full-recording tracks, chapters and published media.
+    `made_with`: the run's options (model, MT, profile...), recorded so that a re-run
+    that applies corrections makes the outputs the same way.
     """
     out_dir = Path(out_dir)
     tracks = recording_tracks or {}
     json_path, html_path = out_dir / INDEX_FILE, out_dir / INDEX_PAGE
     document = index_dict(event, entries, tracks, out_dir, chapters, media, lags)
+    if made_with:
+        document["made_with"] = dict(made_with)
     atomic_write(json_path, to_json_text(document))
     atomic_write(html_path, index_html(event, entries, tracks, out_dir, chapters))
     return [json_path, html_path]

@@ -42,11 +42,14 @@ def _times(track: SessionTrack, start_ms: int, end_ms: int) -> dict[str, float]:
 
 
 def _word(track: SessionTrack, word: Word) -> dict[str, Any]:
-    return {
+    out = {
         **_times(track, word.start_ms, word.end_ms),
         "word": word.text,
         "probability": round(word.probability, 4),
     }
+    if word.reviewed:  # a person wrote or confirmed it: the probability is not the point
+        out["reviewed"] = True
+    return out
 
 
 def _segment(track: SessionTrack, sentence: Sentence) -> dict[str, Any]:

@@ -28,7 +28,8 @@ class Passage:
     source_language: str = ""
     engine: str = ""
     # the recognised words as said (leading space kept) and Whisper's probability of
-    # each; empty when the text is not the recogniser's (translated, corrected)
+    # each (1.0 for a word a person wrote or confirmed); empty when the words do not
+    # spell the text (translated, or corrected by hand in an old version)
     words: tuple[tuple[str, float], ...] = ()
 
     @property
@@ -52,13 +53,13 @@ def _recognised(sentence: Sentence, text: str) -> tuple[tuple[str, float], ...]:
         return ()
     if " ".join("".join(w.text for w in sentence.words).split()) != text:
         return ()
-    return tuple((w.text, w.probability) for w in sentence.words)
+    return tuple((w.text, 1.0 if w.reviewed else w.probability) for w in sentence.words)
 
 
 def unsure_words(track: SessionTrack) -> int:
     """Recognised words of the track below `UNSURE_WORD` that no person reviewed."""
     return sum(
-        w.probability < UNSURE_WORD
+        w.probability < UNSURE_WORD and not w.reviewed
         for s in track.sentences
         if s.words and not s.reviewed and is_original_sentence(s)
         for w in s.words

@@ -146,7 +146,11 @@ def test_a_corrected_translation_is_kept_without_touching_the_source(event, tmp_
     assert second.cache_misses == 0
     fr = json.loads((folder / "fr.json").read_text("utf-8"))
     person = [s for s in fr["segments"] if s["origin"] == "person"]
-    assert len(person) == 1 and person[0]["source_language"] == "en" and person[0]["reviewed"]
+    assert len(person) == 1 and person[0]["source_language"] == "en"
+    assert person[0]["text"].startswith("Au nord, à deux pas : la ville de Sintra")
+    # one cue of a longer sentence was fixed: that cue is reviewed, the sentence is not
+    assert [c["reviewed"] for c in fr["cues"]][:2] == [True, False]
+    assert not person[0]["reviewed"]
 
 
 def test_a_correction_follows_its_session_when_the_agenda_changes(event, tmp_path):

@@ -12,9 +12,11 @@ from pathlib import Path
 from fakes import FakeEngines
 
 from pipeline.cache import StageCache
+from pipeline.corrections import correct_rendered, correct_spoken
 from pipeline.cues.build import cue_track
 from pipeline.translate.tracks import language_tracks
-from pipeline.types import Cue, Segment, Session, SessionTranscript, Word
+from pipeline.types import Cue, Segment, Sentence, Session, SessionTrack, SessionTranscript, Word
+from pipeline.writers.paragraphs import paragraphs, unsure_words
 from pipeline.writers.provenance import original_share, review_note
 
 REC = Path("/nowhere/panel.mkv")
@@ -114,3 +116,105 @@ def test_only_the_changed_sentence_is_translated_again(tmp_path):
     language_tracks(SAID, ("en", "es", "fr"), again, cache, corrections=fixed)
     translated = [t for texts, _, _ in again.engine.calls for t in texts]
     assert translated == ["Trabajo desde casa cuatro días."] * 2  # into en and fr, once each
+
+
+# -- a cue is not a sentence: the person's text is aligned word by word -------------------
+
+
+def said(start: int, text: str, probabilities: list[float]) -> Sentence:
+    words = tuple(
+        Word(start + i * 400, start + i * 400 + 300, f" {w}", p)
+        for i, (w, p) in enumerate(zip(text.split(), probabilities, strict=True))
+    )
+    return Sentence(start, words[-1].end_ms, text, "en", words, source_language="en")
+
+
+LONG = said(0, "We met the team in Lisbon last week.", [0.9, 0.3, 0.9, 0.9, 0.9, 0.2, 0.9, 0.9])
+NEXT = said(4000, "It went well.", [0.9, 0.9, 0.4])
+
+
+def test_a_one_cue_fix_keeps_the_recognised_words_of_the_untouched_cues():
+    cues = (
+        cue(0, 1500, "We met the team", "en", reviewed=False),
+        cue(1600, 3100, "in Lisboa last week.", "en"),
+        cue(4000, 5000, "It went well.", "en", reviewed=False),
+    )
+    (fixed, after) = correct_spoken((LONG, NEXT), cues, "en")
+    assert fixed.text == "We met the team in Lisboa last week."
+    assert [(w.text, w.probability, w.reviewed) for w in fixed.words[:4]] == [
+        (w.text, w.probability, False) for w in LONG.words[:4]
+    ]  # the untouched cue's words: still the recogniser's, "met" still unsure
+    assert all(w.reviewed for w in fixed.words[4:])
+    assert not fixed.reviewed and fixed.origin == "person"
+    assert after is NEXT
+    track = SessionTrack(SESSION, "en", "en", "whisper", (fixed, after), ())
+    assert unsure_words(track) == 2  # "met" and "well.", both in untouched cues
+
+
+def test_an_untouched_cue_over_two_sentences_changes_neither():
+    cues = (
+        cue(0, 2000, "We met the team in", "en", reviewed=False),
+        cue(2000, 4500, "Lisbon last week. It", "en", reviewed=False),
+        cue(4500, 5200, "went very well.", "en"),
+    )
+    first, second = correct_spoken((LONG, NEXT), cues, "en")
+    assert first is LONG  # untouched: the same sentence, words, origin and all
+    assert (second.text, second.origin) == ("It went very well.", "person")
+    assert [w.reviewed for w in second.words] == [False, True, True, True]
+
+
+def test_words_added_to_a_cue_join_its_sentence_and_a_cue_over_silence_is_new():
+    cues = (
+        cue(0, 3100, "We met the whole team in Lisbon last week.", "en"),
+        cue(4000, 5000, "It went well.", "en", reviewed=False),
+        cue(9000, 9800, "Thank you.", "en"),
+    )
+    out = correct_spoken((LONG, NEXT), cues, "en")
+    assert [s.text for s in out] == [
+        "We met the whole team in Lisbon last week.",
+        "It went well.",
+        "Thank you.",
+    ]
+    assert out[0].reviewed and out[1] is NEXT and out[2].origin == "person"
+
+
+def test_the_html_transcript_still_highlights_unsure_words_after_a_one_cue_fix():
+    cues = (
+        cue(0, 1500, "We met the team", "en", reviewed=False),
+        cue(1600, 3100, "in Lisboa last week.", "en"),
+    )
+    fixed = correct_spoken((LONG,), cues, "en")
+    track = SessionTrack(SESSION, "en", "en", "whisper", fixed, ())
+    (passage,) = paragraphs(track)[0].passages
+    assert passage.unsure_words == 1 and not passage.reviewed
+
+
+def test_an_untouched_cue_across_two_machine_renderings_changes_neither():
+    first = Sentence(
+        0,
+        3000,
+        "Trabajamos desde casa.",
+        "es",
+        source_language="en",
+        source_text="We work from home.",
+        engine="apertium",
+        origin="machine",
+    )
+    second = Sentence(
+        3000,
+        6000,
+        "Tres días por semana.",
+        "es",
+        source_language="en",
+        source_text="Three days a week.",
+        engine="apertium",
+        origin="machine",
+    )
+    cues = (
+        cue(0, 2000, "Trabajamos desde", "es", reviewed=False),
+        cue(2000, 4500, "casa. Tres días", "es", reviewed=False),
+        cue(4500, 6000, "a la semana.", "es"),
+    )
+    a, b = correct_rendered((first, second), cues, "es", spoken_here=False)
+    assert a is first
+    assert (b.text, b.origin, b.source_language) == ("Tres días a la semana.", "person", "en")

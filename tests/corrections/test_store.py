@@ -72,3 +72,30 @@ def test_cues_outside_the_retimed_session_are_reported_not_dropped_silently(tmp_
     assert found.cues == {2: {"fr": ()}}
     (line,) = found.problems
     assert "1 corrected cue(s) lie outside session 2" in line
+
+
+def test_saving_a_retitled_session_replaces_its_correction_instead_of_adding_one(tmp_path):
+    saved(tmp_path)
+    now = event(tmp_path, session(1, "Keynote", 0, 600), session(2, "Telework panel", 590, 1200))
+    again = (Cue(610_000, 612_000, ("Bonsoir.",), "fr", reviewed=True, origin="person"),)
+    path = write_correction(now, now.sessions[1], "fr", again)
+    assert path == tmp_path / "corrections" / "telework" / "fr.json"  # the same file
+    assert len(list((tmp_path / "corrections").rglob("*.json"))) == 1
+    found = match_corrections(now)
+    assert found.problems == () and found.cues == {2: {"fr": again}}
+
+
+def test_two_sessions_with_one_title_keep_two_corrections(tmp_path):
+    other = Path("/nowhere/day2.mkv")
+    qa1 = session(1, "Q&A", 0, 600)
+    qa2 = Session(2, "Q&A", other, 0, 600_000)
+    both = event(tmp_path, qa1, qa2)
+    first = (Cue(10_000, 12_000, ("Premier.",), "fr", reviewed=True, origin="person"),)
+    second = (Cue(20_000, 22_000, ("Second.",), "fr", reviewed=True, origin="person"),)
+    a = write_correction(both, qa1, "fr", first)
+    b = write_correction(both, qa2, "fr", second)
+    assert a != b
+    found = match_corrections(both)
+    assert found.problems == () and found.cues == {1: {"fr": first}, 2: {"fr": second}}
+    # saving the first again replaces its own file, not the other's
+    assert write_correction(both, qa1, "fr", second) == a

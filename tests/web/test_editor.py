@@ -287,6 +287,32 @@ def test_what_a_save_holds_is_checked(shared, change, message):
     nothing_saved(manifest, out)
 
 
+def test_overlapping_cues_are_refused_and_nothing_is_saved(shared):
+    manifest, out = shared
+    client = editor_app(manifest, out).test_client()
+    token = token_of(client.get(REPLAY).text)
+    cues = [
+        {"start": 0.5, "end": 2.0, "text": "Hello.", "reviewed": True},
+        {"start": 1.5, "end": 3.0, "text": "Again.", "reviewed": True},
+    ]
+    response = client.post(
+        SAVE, json={"cues": cues}, headers={"Origin": "http://localhost", TOKEN_HEADER: token}
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"] == (
+        "cue 2 starts at 1.5 s, before cue 1 ends (2 s): shorten one of them"
+    )
+    nothing_saved(manifest, out)
+
+
+def test_apply_reruns_with_the_options_the_outputs_were_made_with(shared):
+    manifest, out = shared
+    made = json.loads((out / SLUG / "index.json").read_text())["made_with"]
+    assert (made["model"], made["audio"]) == ("tiny.en", False)
+    options = EventEditor.open(manifest, out).options  # no options given: as made
+    assert (options.model, options.export_audio, options.mt) == ("tiny.en", False, FAST.mt)
+
+
 class HeldEditor:
     """The real editor, whose apply waits until the test lets it go (unless `hold` is
     False) and keeps what each run reported."""
