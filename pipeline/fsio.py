@@ -141,6 +141,8 @@ def slugify(text: str, max_len: int = 60) -> str:
 # -- names and paths read back from published files -------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_NAME_BYTES = 255  # what every common file system takes in one name
+MAX_PATH_BYTES = 4096  # PATH_MAX on Linux: longer paths fail in the OS, not here
 
 
 def name_problem(value: object) -> str | None:
@@ -165,7 +167,17 @@ def name_problem(value: object) -> str | None:
         return "'..' segment"
     if value.startswith("."):
         return f"hidden name {value!r}"
-    return None
+    return _encoding_problem(value, MAX_NAME_BYTES)
+
+
+def _encoding_problem(value: str, limit: int) -> str | None:
+    """Names the OS would refuse with an error instead of an answer: text that is not
+    UTF-8 (a lone surrogate from JSON) or too long to be a name or a path."""
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        return "not UTF-8 text"
+    return f"longer than {limit} bytes" if size > limit else None
 
 
 def relpath_problem(folder: Path, value: object) -> str | None:
@@ -186,12 +198,22 @@ def relpath_problem(folder: Path, value: object) -> str | None:
         problem = "empty segment" if not part else name_problem(part)
         if problem:
             return problem
+    return _encoding_problem(value, MAX_PATH_BYTES) or target_problem(folder, Path(folder) / value)
+
+
+def target_problem(folder: Path, path: Path) -> str | None:
+    """Why what `path` leads to (through any symlink) must not be read as part of
+    `folder`, else None: it is outside `folder`, or hidden inside it (the stage cache).
+    The name asked for proves nothing: a symlink named `x.json` may lead into
+    `.cache/` or to the search database beside the events."""
     try:
-        (Path(folder) / value).resolve().relative_to(Path(folder).resolve())
+        inside = Path(path).resolve().relative_to(Path(folder).resolve())
     except ValueError:
         return "a symlink leads outside the folder"
     except (OSError, RuntimeError) as exc:  # a symlink loop, an unreadable folder
         return f"cannot be resolved ({exc.__class__.__name__})"
+    if any(part.startswith(".") for part in inside.parts):
+        return "a symlink leads to a hidden file"
     return None
 
 

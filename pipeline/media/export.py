@@ -11,6 +11,7 @@ from pipeline.cache import StageCache, stage_key
 from pipeline.errors import MediaError
 from pipeline.fsio import atomic_link_or_copy, atomic_path, atomic_write_json, sha256_file
 from pipeline.media.decode import SAMPLE_RATE, pcm
+from pipeline.media.kinds import published_name
 from pipeline.media.probe import pick_stream, probe
 from pipeline.types import Recording, Session
 
@@ -65,7 +66,7 @@ def export_session_audio(
 def publish_recording(source: Path, folder: Path) -> Path:
     """The recording beside the outputs (hard link when possible, else a copy), so that
     replay pages and a static site can play it: nothing outside outputs/ is served."""
-    dest = folder / source.name
+    dest = folder / published_name(source.name)  # always a media suffix: never a page
     stat = source.stat()
     if dest.is_file() and dest.stat().st_size == stat.st_size:
         if dest.samefile(source) or dest.stat().st_mtime >= stat.st_mtime:

@@ -56,7 +56,7 @@ from pathlib import Path
 import ffmpeg
 
 from pipeline.errors import MediaError, OutputsError
-from pipeline.fsio import atomic_path
+from pipeline.fsio import atomic_path, target_problem
 from pipeline.languages import autonym, iso639_2, language_name
 from pipeline.media.probe import ffprobe, last_line, require_ffmpeg
 from pipeline.outputs.layout import (
@@ -431,6 +431,15 @@ def _source_file(session: SessionMedia) -> tuple[Path, bool, list[Path]]:
     )
 
 
+def _refuse_outside(session: SessionMedia, paths: Iterable[Path]) -> None:
+    """Media and subtitles are read from inside the event folder only: a symlink
+    leading out of it (or into its stage cache) is one MediaError, never followed."""
+    for path in paths:
+        problem = target_problem(session.event_dir, path)
+        if problem:
+            raise MediaError(f"{path}: not read ({problem})")
+
+
 def _audio_bitrate(stream: dict) -> str:
     channels = max(1, int(stream.get("channels") or 1))
     return f"{min(64 * channels, 320)}k"
@@ -570,6 +579,8 @@ def mux_session(
         raise MediaError(f"interpreter audio not found: {', '.join(absent)}; run `webconf run`")
 
     path, precut, watched = _source_file(session)
+    _refuse_outside(session, [path, *(t.path for t in session.tracks)])
+    _refuse_outside(session, [c.path for c in session.channels])
     inputs = [path, *watched, session.event_dir / INDEX_FILE, *(t.path for t in session.tracks)]
     inputs += [c.path for c in session.channels]
     written: list[Path] = []

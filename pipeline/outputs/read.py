@@ -4,9 +4,9 @@ The search archive, the replay pages and mux read the outputs through here, so t
 agree on what a file holds and on what is wrong with it. Every value is checked before
 a caller sees it. A wrong type, NaN or infinity, a number out of range, a negative
 time, a string where a number belongs, a path that climbs (`..`), is absolute, hidden
-(`.cache`), holds a backslash or NUL or leads out of the event folder through a
-symlink, an unknown `format` version: each is one `OutputsError` whose message names
-the file and the place:
+(`.cache`), holds a backslash or NUL, or leads out of the event folder (or into a
+hidden folder in it) through a symlink, an unknown `format` version: each is one
+`OutputsError` whose message names the file and the place:
 
     outputs/ev/index.json: sessions[2].start: expected a number of seconds, got 'abc'
 
@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from pipeline.errors import OutputsError
-from pipeline.fsio import name_problem, relpath_problem
+from pipeline.fsio import name_problem, relpath_problem, target_problem
 from pipeline.outputs.layout import FORMAT_VERSION, INDEX_FILE, session_file
 from pipeline.types import ORIGINS
 
@@ -227,14 +227,23 @@ class Transcript:
 
 def event_dirs(outputs_dir: Path) -> list[Path]:
     """The event folders of an outputs folder: those holding index.json, by name
-    (hidden folders such as a stage cache are never events)."""
+    (hidden folders such as a stage cache are never events). A folder that is a
+    symlink leading out of the outputs folder (or to a hidden one in it) is left out
+    with one warning: every file of an event is checked to stay inside its folder, so
+    the folder itself must be inside the outputs."""
     outputs_dir = Path(outputs_dir)
     if not outputs_dir.is_dir():
         return []
-    return sorted(
-        p for p in outputs_dir.iterdir()
-        if p.is_dir() and not p.name.startswith(".") and (p / INDEX_FILE).is_file()
-    )  # fmt: skip
+    found = []
+    for path in sorted(outputs_dir.iterdir()):
+        if path.name.startswith(".") or not (path.is_dir() and (path / INDEX_FILE).is_file()):
+            continue
+        problem = target_problem(outputs_dir, path)
+        if problem:
+            log.warning("%s: not an event folder here (%s); skipped", path, problem)
+            continue
+        found.append(path)
+    return found
 
 
 def read_event(event_dir: Path, *, strict: bool = True) -> EventIndex | None:
@@ -512,8 +521,20 @@ def _show(value: Any) -> str:
         return "a list"
     if isinstance(value, int) and abs(value) >= 10**20:
         return f"a {len(str(abs(value)))}-digit number"
+    if isinstance(value, str) and not _is_utf8(value):
+        return "a string with a lone surrogate (not UTF-8)"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_utf8(text: str) -> bool:
+    """False for a string holding a lone surrogate (`"\\ud800"` in the JSON): no file,
+    database or page can hold it, so it is refused here, naming its place."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -582,7 +603,7 @@ class _Obj:
         value = self._get(key, required)
         if value is None and not required:
             return ""
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not _is_utf8(value):
             self._wrong(key, "a string", value)
         return value
 
@@ -593,7 +614,7 @@ class _Obj:
         if not isinstance(value, list):
             self._wrong(key, "a list of strings", value)
         for n, item in enumerate(value):
-            if not isinstance(item, str):
+            if not isinstance(item, str) or not _is_utf8(item):
                 self.fail(_at(_at(self.where, key), n), f"expected a string, got {_show(item)}")
         return tuple(value)
 

@@ -24,7 +24,7 @@ from pipeline.fsio import remove_stale_temps, sha256_file
 from pipeline.languages import language_name
 from pipeline.media.channels import check_media
 from pipeline.media.export import publish_recording, session_audio
-from pipeline.models.locate import models_dir, whisper_model
+from pipeline.models.locate import DEFAULT_WHISPER_MODEL, models_dir, whisper_model
 from pipeline.outputs.layout import (
     CACHE_DIR,
     MEDIA_DIR,
@@ -36,6 +36,7 @@ from pipeline.outputs.layout import (
 from pipeline.run.options import RunOptions
 from pipeline.run.progress import progress_bar
 from pipeline.transcribe.channels import transcribe_channel, with_channels
+from pipeline.transcribe.english_only import refuse_other_speech
 from pipeline.transcribe.recording import AudioSource, SpeechRequest, transcribe_recording
 from pipeline.transcribe.whisper import Recogniser
 from pipeline.translate.engines import MT_MODES, Engines
@@ -142,6 +143,7 @@ def run_event(
     )
     if not run.recogniser.multilingual:
         _english_only(event, options.model, channels=options.interpretation == "prefer")
+        _heard_english(run)
     for problem in run.corrections.problems if warn is not None else ():
         warn(problem)
     tracks: list[SessionTrack] = []
@@ -233,6 +235,21 @@ def _english_only(event: Event, model: str, channels: bool) -> None:
                     f"({channel.label}) needs a multilingual model, not --model {model} "
                     "(--interpretation ignore leaves it aside)"
                 )
+
+
+def _heard_english(run: _Services) -> None:
+    """Sessions left undeclared must sound English to an English-only model: heard by
+    the multilingual model when it is installed, before any decoding."""
+    try:
+        detector = Recogniser(whisper_model(DEFAULT_WHISPER_MODEL), run.options.transcribe)
+    except ModelMissingError:
+        return  # nothing to hear them with: the declared languages were checked
+    for recording in run.event.recordings:
+        sessions = [s for s in run.event.sessions if s.recording == recording.file]
+        source = AudioSource(recording, run.digest(recording.file))
+        refuse_other_speech(
+            source, sessions, run.options.transcribe, run.cache, detector, run.options.model
+        )
 
 
 def channel_reports(event: Event, tracks: Sequence[SessionTrack]) -> tuple[ChannelReport, ...]:

@@ -9,6 +9,7 @@ without text.
 
 from __future__ import annotations
 
+import functools
 import logging
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
@@ -37,20 +38,28 @@ class TranscribeOptions:
 
 
 def load_model(info: WhisperModelInfo, options: TranscribeOptions = TranscribeOptions()):
+    """The installed model, loaded once per process: a process that runs several events
+    (the editor's apply, a batch, the tests) or hears languages with a second model does
+    not pay the load (about 1 s for base) again."""
     offline()
+    return _loaded(str(info.path), options.compute_type, options.cpu_threads)
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(path: str, compute_type: str, cpu_threads: int):
     from faster_whisper import WhisperModel
 
     try:
         return WhisperModel(
-            str(info.path),
+            path,
             device="cpu",
-            compute_type=options.compute_type,
-            cpu_threads=options.cpu_threads,
+            compute_type=compute_type,
+            cpu_threads=cpu_threads,
             local_files_only=True,
         )
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelMissingError(
-            f"cannot load Whisper model from {info.path} ({exc}); run `make models`"
+            f"cannot load Whisper model from {path} ({exc}); run `make models`"
         ) from None
 
 

@@ -3,8 +3,11 @@
 Flask with Jinja autoescaping renders every page; the only scripts are the static
 `replay.js` (and `editor.js` with --edit, see `edit_routes`), so pages carry a strict
 Content-Security-Policy. Files are served from the outputs folder only: no `..`, no
-absolute paths, no hidden files (the stage cache, the search database), no symlink
-leading outside.
+absolute paths, no hidden files (the stage cache), no search database, and no symlink
+leading outside or to one of those; only the kinds of file the pipeline writes
+(`layout.file_type`), each with its content type, so a recording is never a page.
+Bound to a loopback address, the app answers only requests naming a loopback host
+(`Host:`), so a web site whose name resolves to 127.0.0.1 (DNS rebinding) reads nothing.
 """
 
 from __future__ import annotations
@@ -15,18 +18,19 @@ import logging
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import ModuleType
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, abort, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
-from werkzeug.security import safe_join
 from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 
 from pipeline.errors import OutputsError, PipelineError
+from pipeline.fsio import target_problem
 from pipeline.languages import language_name
+from pipeline.outputs.layout import ARCHIVE_DB, file_type
 from pipeline.web import render
 from pipeline.web.data import (
     WebError,
@@ -38,6 +42,8 @@ from pipeline.web.data import (
 )
 from pipeline.web.edit import EDIT_PREFIX, Editor
 from pipeline.web.edit_routes import add_edit_routes, json_error
+from pipeline.writers.html_writer import STYLE, TRANSCRIPT_STYLE, style_hash
+from pipeline.writers.index import INDEX_STYLE
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +55,18 @@ PAGE_CSP = (
     "media-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
-# The pipeline's own transcript pages (served as files) carry a few lines of inline
-# script and style, written with everything escaped; they may run those, nothing else.
+# The pipeline's own pages served as files (the event index, the HTML transcripts):
+# their script is `transcript.js` beside them; their one <style> block is allowed by
+# its hash, no other inline style and no inline script at all.
 FILE_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "default-src 'none'; script-src 'self'; "
+    f"style-src {style_hash(STYLE + TRANSCRIPT_STYLE)} {style_hash(STYLE + INDEX_STYLE)}; "
     "img-src 'self' data:; media-src 'self'; form-action 'none'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
-# Never served even though they sit in the outputs folder.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# Never served, whatever their name says (checked on the file a symlink leads to too).
+_PRIVATE_NAMES = (ARCHIVE_DB,)
 _PRIVATE_SUFFIXES = (".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal", ".tmp")
 
 
@@ -67,24 +77,56 @@ def archive_module() -> ModuleType | None:
     return importlib.import_module("pipeline.archive")
 
 
-def served_file(outputs_dir: Path, relpath: str) -> Path | None:
-    """The file `relpath` names inside `outputs_dir`, or None when it must not be served."""
+@dataclass(frozen=True)
+class ServedFile:
+    """A file `/files/` may send, and what it is."""
+
+    path: Path
+    content_type: str
+
+
+def served_file(outputs_dir: Path, relpath: str) -> ServedFile | None:
+    """The file `relpath` names inside `outputs_dir`, or None when it must not be served.
+
+    Both the name asked for and the file it leads to (through any symlink) must be a
+    kind of file the pipeline writes at that place (`file_type`), not hidden and not
+    private: an in-tree symlink `ev/x.json -> ../archive.sqlite` serves nothing. The
+    content type is the target's."""
     if not relpath or "\x00" in relpath or "\\" in relpath:
         return None
     parts = relpath.split("/")
     if any(not part or part.startswith(".") for part in parts):
         return None  # empty segments (absolute paths, //), ., .., hidden files and folders
-    if relpath.lower().endswith(_PRIVATE_SUFFIXES):
+    if _private(relpath) or file_type(relpath) is None:
         return None
-    joined = safe_join(str(outputs_dir), relpath)
-    if joined is None:
-        return None
+    outputs_dir = Path(outputs_dir)
+    path = outputs_dir.joinpath(*parts)
+    if target_problem(outputs_dir, path):
+        return None  # outside, a loop, or a hidden file such as the stage cache
     try:
-        target = Path(joined).resolve(strict=True)
-        target.relative_to(outputs_dir)  # a symlink may not lead outside
+        target = path.resolve(strict=True)
+        inside = target.relative_to(outputs_dir.resolve()).as_posix()
+        is_file = target.is_file()
     except (OSError, ValueError, RuntimeError):
         return None
-    return target if target.is_file() else None
+    content_type = file_type(inside)
+    if not is_file or content_type is None or _private(inside):
+        return None
+    return ServedFile(target, content_type)
+
+
+def _private(relpath: str) -> bool:
+    name = PurePosixPath(relpath).name.lower()
+    return name in _PRIVATE_NAMES or name.endswith(_PRIVATE_SUFFIXES)
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether a `Host` header (with or without a port) names this machine."""
+    try:
+        name = urlsplit(f"//{host}").hostname or ""
+    except ValueError:  # an unbalanced [ in an IPv6 literal
+        return False
+    return name.lower() in LOOPBACK_HOSTS
 
 
 @dataclass(frozen=True)
@@ -163,21 +205,33 @@ def _description(hit: Any) -> str:
 
 
 def create_app(
-    outputs_dir: Path, *, build_archive: bool = True, editor: Editor | None = None
+    outputs_dir: Path,
+    *,
+    build_archive: bool = True,
+    editor: Editor | None = None,
+    loopback_only: bool = False,
 ) -> Flask:
     """The web app over `outputs_dir`; refreshes the search archive first when it can.
 
     `editor` (pipeline.run.edit.EventEditor, from `webconf serve --edit`): the replay
     pages of its event offer the editor, and the edit routes exist (`edit_routes`);
-    without it there are none."""
+    without it there are none. `loopback_only`: answer 400 to a request whose `Host`
+    is not this machine (`make_web_server` turns it on for a loopback address)."""
     outputs_dir = Path(outputs_dir)
     if not outputs_dir.is_dir():
         raise WebError(f"{outputs_dir}: no such folder (write one with `webconf run` first)")
     outputs_dir = outputs_dir.resolve()
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     render.configure(app.jinja_env)
-    app.config.update(OUTPUTS_DIR=outputs_dir, ARCHIVE_ERROR=None, ARCHIVE_DB=None)
+    app.config.update(
+        OUTPUTS_DIR=outputs_dir, ARCHIVE_ERROR=None, ARCHIVE_DB=None, LOOPBACK_ONLY=loopback_only
+    )
     links = render.ServerLinks()
+
+    @app.before_request
+    def loopback_host_only():
+        if app.config["LOOPBACK_ONLY"] and not is_loopback_host(request.host):
+            abort(400, description="This server answers requests to localhost only.")
 
     _prepare_archive(app, outputs_dir, build_archive)
     edit_page = None
@@ -232,10 +286,12 @@ def create_app(
 
     @app.get("/files/<path:relpath>")
     def files(relpath: str):
-        target = served_file(outputs_dir, relpath)
-        if target is None:
+        served = served_file(outputs_dir, relpath)
+        if served is None:
             abort(404, description="No such file.")
-        return send_file(target, conditional=True)
+        response = send_file(served.path, mimetype=served.content_type, conditional=True)
+        response.headers["Content-Type"] = served.content_type  # as is: no second charset
+        return response
 
     return app
 
@@ -253,7 +309,7 @@ def _prepare_archive(app: Flask, outputs_dir: Path, build_archive: bool) -> None
             archive.build_index(outputs_dir, db_path, strict=False)
         except PipelineError as exc:
             log.warning("search archive not built: %s", exc)
-            app.config["ARCHIVE_ERROR"] = f"Search is not available: {exc}"
+            app.config["ARCHIVE_ERROR"] = f"Search is not available: {_hide(exc, outputs_dir)}"
 
 
 def _add_search_page(app: Flask, outputs_dir: Path, page: Callable[..., Any]) -> None:
@@ -297,6 +353,15 @@ def _public(exc: OutputsError, outputs_dir: Path) -> str:
     return f"{name}: {exc.place}: {exc.problem}" if exc.place else f"{name}: {exc.problem}"
 
 
+def _hide(exc: Exception, outputs_dir: Path) -> str:
+    """An error's message as a page shows it: paths inside the outputs folder relative
+    to it, so no page tells where the server keeps its files."""
+    text = str(exc)
+    for root in dict.fromkeys((str(outputs_dir), str(outputs_dir.resolve()))):
+        text = text.replace(root + "/", "").replace(root, outputs_dir.name)
+    return text
+
+
 def _search(app: Flask, query: str, language: str, event: str):
     """(error, status, results) of one search."""
     if app.config["ARCHIVE_ERROR"]:
@@ -311,7 +376,7 @@ def _search(app: Flask, query: str, language: str, event: str):
             limit=SEARCH_LIMIT,
         )
     except PipelineError as exc:  # SearchError: a query the archive cannot read
-        return str(exc), 400, []
+        return _hide(exc, app.config["OUTPUTS_DIR"]), 400, []
     return None, 200, [_result(hit) for hit in hits]
 
 
@@ -319,8 +384,11 @@ def make_web_server(app: Flask, host: str, port: int) -> BaseWSGIServer:
     """A threaded server for `app` on host:port (0 = any free port), not yet serving.
 
     The socket is bound here so that a taken port is one WebError line, not
-    werkzeug's own messages and exit.
+    werkzeug's own messages and exit. On a loopback address the app answers requests
+    naming a loopback host only (DNS rebinding).
     """
+    if host in LOOPBACK_HOSTS:
+        app.config["LOOPBACK_ONLY"] = True
     family = select_address_family(host, port)
     try:
         sock = socket.create_server((host, port), family=family, backlog=128)

@@ -19,8 +19,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pipeline.errors import PipelineError
-from pipeline.fsio import safe_name
+from pipeline.fsio import safe_name, safe_relpath, target_problem
 from pipeline.languages import autonym, language_name
+from pipeline.media.kinds import MEDIA_TYPES
 from pipeline.outputs.layout import INDEX_FILE, SESSION_AUDIO
 from pipeline.outputs.read import (
     ChannelEntry,
@@ -393,15 +394,30 @@ def load_event(outputs_dir: Path, slug: str) -> Event | None:
     if safe_name(slug) is None:
         return None
     folder = Path(outputs_dir) / slug
-    if not (folder / INDEX_FILE).is_file():
-        return None
+    if not (folder / INDEX_FILE).is_file() or target_problem(outputs_dir, folder):
+        return None  # no event, or a symlink leading out of the outputs (see event_dirs)
     index = read_event(folder, strict=True)
     return None if index is None else _event(index)
 
 
 def _present(folder: Path, relpath: str | None) -> str | None:
-    """`relpath` when the file is there (the reader has checked it stays inside)."""
-    return relpath if relpath and (folder / relpath).is_file() else None
+    """`relpath` when the file is there and inside the event folder, not hidden, also
+    where a symlink leads (checked again: some paths are made here, not read)."""
+    if not relpath or safe_relpath(folder, relpath) is None:
+        return None
+    try:
+        return relpath if (folder / relpath).is_file() else None
+    except OSError:
+        return None
+
+
+def _present_media(folder: Path, relpath: str | None) -> str | None:
+    """`relpath` when it is a media file that is there: a recording published under a
+    name that is not a media file's (`talk.html`) is never played, linked or copied."""
+    if relpath and PurePosixPath(relpath).suffix.lower() not in MEDIA_TYPES:
+        log.warning("%s: not a media file name; not played", folder / relpath)
+        return None
+    return _present(folder, relpath)
 
 
 def _event(index: EventIndex) -> Event:
@@ -433,7 +449,7 @@ def _language(folder: Path, lang: LanguageEntry) -> SessionLanguage:
         files={ext: rel for ext, rel in lang.files.items() if _present(folder, rel)},
         shares=shares,
         interpretation=channel,
-        interpreter_audio=_present(folder, channel.audio) if channel else None,
+        interpreter_audio=_present_media(folder, channel.audio) if channel else None,
         origins=origin_parts(shares, machine_engines(lang.engine), is_original=lang.is_original),
     )
 
@@ -463,13 +479,13 @@ def _source(path: str) -> MediaSource:
 
 
 def _recording(folder: Path, entry: RecordingEntry, languages: tuple[str, ...]) -> Recording | None:
-    media = _present(folder, entry.media)
+    media = _present_media(folder, entry.media)
     if media is None:
         return None
     sources = [_source(media)]
     # A WebM copy beside the recording (same stem) plays in every browser; prefer it.
     webm = PurePosixPath(media).with_suffix(".webm").as_posix()
-    if webm != media and (folder / webm).is_file():
+    if webm != media and _present_media(folder, webm):
         sources.insert(0, _source(webm))
     tracks = tuple(
         Track(code, autonym(code), rel)
@@ -523,7 +539,7 @@ def player_for(event: Event, session: Session) -> Player | None:
             channels=_channels(event, siblings),
             follow=_follow(session),
         )
-    audio = _present(event.folder, session.entry.audio or f"{session.slug}/{SESSION_AUDIO}")
+    audio = _present_media(event.folder, session.entry.audio or f"{session.slug}/{SESSION_AUDIO}")
     if audio is None:
         return None
     tracks = tuple(

@@ -15,6 +15,7 @@ Every value a request holds is checked here (`parse_cues`): each problem is one
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -155,7 +156,7 @@ def parse_cues(body: Any, length_ms: int, language: str) -> tuple[Cue, ...]:
         lines = _lines(item["text"], f"{where}: text")
         cues.append((n, Cue(start, end, lines, language, reviewed=reviewed, origin="person")))
     cues.sort(key=lambda nc: (nc[1].start_ms, nc[1].end_ms))
-    for (m, before), (n, cue) in zip(cues, cues[1:]):
+    for (m, before), (n, cue) in itertools.pairwise(cues):
         if cue.start_ms < before.end_ms:  # players would show both at once
             raise EditInputError(
                 f"cue {n} starts at {seconds(cue.start_ms):g} s, before cue {m} ends "

@@ -12,16 +12,23 @@ Every link is relative, so the folder (or one event's folder) can be copied to a
 web server as it is. The pipeline's own `<event>/index.html` is left alone. Pages
 are the server's templates, without the search form, with the same script and a
 Content-Security-Policy in a meta tag. Every file is written atomically.
+
+Exported elsewhere, an event takes along only the files its pages link to, each of a
+kind the pipeline writes (`layout.file_type`: a recording published as `talk.html`
+is never copied, nor is anything a symlink leads to outside the event folder or into
+its stage cache); a file left behind is one warning.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from importlib import resources
 from pathlib import Path
 
-from pipeline.fsio import atomic_link_or_copy
+from pipeline.fsio import atomic_link_or_copy, relpath_problem
+from pipeline.outputs.layout import file_type
 from pipeline.web import render
 from pipeline.web.data import (
     Event,
@@ -31,6 +38,8 @@ from pipeline.web.data import (
     replay_context,
 )
 from pipeline.writers import atomic_write
+
+log = logging.getLogger(__name__)
 
 SITE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -116,10 +125,21 @@ def _linked_files(event: Event) -> set[str]:
     return files
 
 
+def _copy_problem(event: Event, relpath: str) -> str | None:
+    """Why a linked file must not be copied out with the site, else None."""
+    if file_type(f"{event.slug}/{relpath}") is None:
+        return "not a kind of file the pipeline publishes there"
+    return relpath_problem(event.folder, relpath)
+
+
 def _publish_linked_files(event: Event, dest: Path) -> list[Path]:
     """Hard-link (else copy) the event's linked files into `dest`, atomically each."""
     published = []
     for relpath in sorted(_linked_files(event)):
+        problem = _copy_problem(event, relpath)
+        if problem:
+            log.warning("%s/%s: not published (%s)", event.slug, relpath, problem)
+            continue
         source = event.folder / relpath
         target = dest / relpath
         with contextlib.suppress(OSError):

@@ -1,18 +1,23 @@
 """A standalone transcript page: readable offline, linkable by paragraph and time.
 
 Everything the page shows is escaped. With the session audio beside it, a player
-sits in the header and the `#t=SECONDS` stamps seek it (a few lines of inline
-script, no external resources); without JavaScript each stamp is still an anchor
-on its paragraph.
+sits in the header and the `#t=SECONDS` stamps seek it: a few lines of script in
+`transcript.js` beside the page (`SEEK_SCRIPT`, written with it), never inline, so the
+page runs under a Content-Security-Policy without 'unsafe-inline'. Without JavaScript
+each stamp is still an anchor on its paragraph. The style is one inline `<style>`
+block, so a page saved alone stays readable; a server allows exactly that block by
+its hash (`style_hash`).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from html import escape
 from urllib.parse import quote
 
 from pipeline.languages import language_name
-from pipeline.outputs.layout import SESSION_AUDIO
+from pipeline.outputs.layout import SESSION_AUDIO, TRANSCRIPT_SCRIPT
 from pipeline.timecode import seconds_fragment, short_clock
 from pipeline.types import Event, SessionTrack
 from pipeline.writers.base import Writer
@@ -45,8 +50,8 @@ audio{width:100%;margin:.5rem 0}
 mark.unsure{background:#fff1b8;color:inherit}
 .mt{color:#555}"""
 
-# Seeks the player to a stamp's time when it is clicked, and to `#t=` in the
-# address on load; the link itself still moves to its paragraph.
+# `transcript.js`: seeks the player to a stamp's time when it is clicked, and to `#t=`
+# in the address on load; the link itself still moves to its paragraph.
 SEEK_SCRIPT = """\
 (function () {
   var audio = document.getElementById("player");
@@ -69,14 +74,22 @@ SEEK_SCRIPT = """\
     if (link) seek(link.getAttribute("href"), true);
   });
   seek(location.hash, false);
-})();"""
+})();
+"""
 
 LOW_CONFIDENCE_TITLE = "low confidence"
 REVIEWED_TITLE = "reviewed by a person"
 
 
+def style_hash(style: str) -> str:
+    """The CSP source (`'sha256-...'`) allowing the `<style>` block `page` writes for
+    `style`, and no other inline style."""
+    digest = hashlib.sha256(f"\n{style}\n".encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
 def page(title: str, language: str, body: str, *, style: str = STYLE) -> str:
-    """The HTML shell shared with the event index."""
+    """The HTML shell shared with the event index (see `style_hash`)."""
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{escape(language)}">\n'
@@ -164,7 +177,9 @@ def _legend(found: list[Paragraph], mark_translations: bool) -> str:
 def render(track: SessionTrack, event: Event, *, audio: str | None = SESSION_AUDIO) -> str:
     """Header facts, then one `<p id="p-N">` per paragraph led by a `#t=SECONDS` link.
 
-    `audio` is the session audio's address relative to the page (None: no player).
+    `audio` is the session audio's address relative to the page (None: no player,
+    no script); the page then loads `transcript.js` from beside it, which
+    `write_session_track` writes.
     """
     session = track.session
     found = paragraphs(track)
@@ -203,7 +218,7 @@ def render(track: SessionTrack, event: Event, *, audio: str | None = SESSION_AUD
         anchors.add(anchor)
     parts.append("</main>\n")
     if audio:
-        parts.append(f"<script>\n{SEEK_SCRIPT}\n</script>\n")
+        parts.append(f'<script src="{TRANSCRIPT_SCRIPT}"></script>\n')
     title = f"{session_line(session)} \u2014 {event.title} ({language_name(track.language)})"
     return page(title, track.language, "".join(parts), style=STYLE + TRANSCRIPT_STYLE)
 

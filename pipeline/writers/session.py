@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.fsio import atomic_write
+from pipeline.outputs.layout import TRANSCRIPT_SCRIPT
 from pipeline.types import Event, SessionTrack
 from pipeline.writers import html_writer, json_writer, srt_writer, txt, vtt
 from pipeline.writers.base import Writer
@@ -30,7 +31,8 @@ def write_session_track(
     leaves the folder as it was; each file is then replaced atomically.
     `note_low_confidence` / `note_reviewed` add a NOTE before each such cue in
     the VTT. `audio` is the session's audio file beside them (its name), which the
-    HTML transcript plays; None: no player.
+    HTML transcript plays, with `transcript.js` (written beside it too, not returned)
+    seeking it; None: no player.
     """
     writers = [WRITERS[ext] for ext in (WRITERS if formats is None else formats)]
     folder = Path(folder)
@@ -44,4 +46,17 @@ def write_session_track(
     ]
     for path, text in rendered:
         atomic_write(path, text)
+    if audio and html_writer.WRITER in writers:
+        _write_seek_script(folder / TRANSCRIPT_SCRIPT)
     return [path for path, _ in rendered]
+
+
+def _write_seek_script(path: Path) -> None:
+    """The HTML transcripts' script beside them (the same for every language), written
+    only when it differs: it is not one of the track's files, so it is not returned."""
+    try:
+        if path.read_text(encoding="utf-8") == html_writer.SEEK_SCRIPT:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write(path, html_writer.SEEK_SCRIPT)

@@ -369,6 +369,42 @@ def test_a_hand_edited_event_stops_a_strict_build_and_is_skipped_by_a_lenient_on
     assert {h.event_slug for h in search(outputs / DEFAULT_DB_NAME, "telet*")} == {FORUM}
 
 
+def test_an_event_folder_symlinked_from_outside_the_outputs_is_not_indexed(outputs, caplog):
+    elsewhere = outputs.parent / "elsewhere"
+    write_event(elsewhere, "2026-04-01-private", "Private board", forum_sessions())
+    (outputs / "2026-04-01-private").symlink_to(elsewhere / "2026-04-01-private")
+    with caplog.at_level(logging.WARNING):
+        stats = build_index(outputs)
+    assert stats.events_indexed == 2  # the forum and the sport day only
+    assert {h.event_slug for h in search(outputs / DEFAULT_DB_NAME, "telet*")} == {FORUM, SPORT}
+    assert "2026-04-01-private: not an event folder here (a symlink leads outside" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["outside", "cache"],
+    ids=["a language file symlinked out", "a language file symlinked into .cache"],
+)
+def test_a_language_file_reached_through_a_symlink_out_or_into_the_cache_is_not_read(
+    outputs, target
+):
+    path = outputs / SPORT / "01-deporte" / "es.json"
+    if target == "outside":
+        moved = outputs.parent / "es.json"
+        expected = "a symlink leads outside the folder"
+    else:
+        (outputs / SPORT / ".cache").mkdir()
+        moved = outputs / SPORT / ".cache" / "es.json"
+        expected = "a symlink leads to a hidden file"
+    shutil.move(path, moved)
+    path.symlink_to(moved)
+    with pytest.raises(SearchError, match=rf"01-deporte/es\.json: not inside the .* \({expected}"):
+        build_index(outputs)
+    stats = build_index(outputs, strict=False)
+    assert stats.events_skipped == 1
+    assert {h.event_slug for h in search(outputs / DEFAULT_DB_NAME, "telet*")} == {FORUM}
+
+
 def test_interrupted_event_update_leaves_the_previous_version(outputs, db, monkeypatch):
     before = archive_counts(db)
     path = outputs / FORUM / "02-ivory-rules" / "fr.json"

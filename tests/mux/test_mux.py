@@ -372,6 +372,34 @@ def test_missing_subtitle_file_is_a_media_error(synthetic):
     assert not list((synthetic / "01-synthetic-session-1").glob("session.m[pk][4v]"))
 
 
+@pytest.mark.parametrize(
+    ("name", "target", "expected"),
+    [
+        ("es.srt", "outside", "a symlink leads outside the folder"),
+        ("es.srt", "cache", "a symlink leads to a hidden file"),
+        ("session.m4a", "outside", "a symlink leads outside the folder"),
+        ("session.m4a", "cache", "a symlink leads to a hidden file"),
+    ],
+)
+def test_mux_never_reads_through_a_symlink_out_of_the_event_or_into_its_cache(
+    synthetic, tmp_path, name, target, expected
+):
+    slug = "01-synthetic-session-1"
+    if name == "session.m4a":
+        (synthetic / "media" / "talk.mp4").unlink()  # the session audio is what mux reads
+    path = synthetic / slug / name
+    if target == "outside":
+        moved = tmp_path / name
+    else:
+        (synthetic / ".cache").mkdir(exist_ok=True)
+        moved = synthetic / ".cache" / name
+    shutil.move(path, moved)
+    path.symlink_to(moved)
+    with pytest.raises(MediaError, match=rf"{name}: not read \({expected}\)"):
+        mux_session(synthetic, slug)
+    assert not list((synthetic / slug).glob("session.m[pk][4v]"))
+
+
 def test_without_the_recording_the_session_audio_is_used(synthetic):
     (synthetic / "media" / "talk.mp4").unlink()
     slug = "02-synthetic-session-2"

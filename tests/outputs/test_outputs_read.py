@@ -310,6 +310,60 @@ def test_a_symlink_leading_out_of_the_event_folder_is_refused(event_dir, tmp_pat
     )
 
 
+def test_a_symlink_into_the_stage_cache_is_refused_whatever_its_name(event_dir):
+    (event_dir / ".cache").mkdir(exist_ok=True)
+    (event_dir / ".cache" / "stage.mp4").write_bytes(b"cached")
+    (event_dir / "media" / "cached.mp4").symlink_to("../.cache/stage.mp4")
+    path = edit_index(event_dir, _first_recording("media", "media/cached.mp4"))
+    message = one_line_error(lambda: read_event(event_dir))
+    assert message == (
+        f"{path}: recordings{REC}.media: expected a path inside the event folder, "
+        "got 'media/cached.mp4' (a symlink leads to a hidden file)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("media/" + "z" * 300, "longer than 255 bytes"),
+        ("/".join(["d" * 200] * 25), "longer than 4096 bytes"),
+        ("media/a\ud800.mp4", "not UTF-8 text"),
+    ],
+    ids=["a long name", "a long path", "a lone surrogate"],
+)
+def test_a_path_the_system_would_choke_on_is_one_error(event_dir, value, problem):
+    path = event_dir / INDEX_FILE
+    data = load(path)
+    _first_recording("media", value)(data)
+    path.write_text(json.dumps(data), encoding="utf-8")  # \ud800 escaped, as JSON allows
+    message = one_line_error(lambda: read_event(event_dir))
+    assert message.endswith(f"({problem})")
+
+
+def test_text_with_a_lone_surrogate_is_refused_naming_its_place(first):
+    event, session, path = first
+    data = load(path)
+    data["segments"][0]["text"] = "caf\ud800"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    message = one_line_error(lambda: read_transcript(event, session, session.languages[0].language))
+    assert message == (
+        f"{path}: segments[0].text: expected a string, got a string with a lone surrogate "
+        "(not UTF-8)"
+    )
+
+
+def test_an_event_folder_symlinked_from_outside_is_no_event(event_dir, tmp_path, caplog):
+    outputs = event_dir.parent
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(event_dir, elsewhere / "private")
+    (outputs / "private").symlink_to(elsewhere / "private", target_is_directory=True)
+    (outputs / "mirror").symlink_to(event_dir.name, target_is_directory=True)  # inside: kept
+    with caplog.at_level(logging.WARNING):
+        found = event_dirs(outputs)
+    assert outputs / "private" not in found and outputs / "mirror" in found
+    assert "private: not an event folder here (a symlink leads outside the folder)" in caplog.text
+
+
 def test_an_index_json_that_is_a_symlink_out_is_refused(event_dir, tmp_path):
     outside = tmp_path / "elsewhere.json"
     (event_dir / INDEX_FILE).rename(outside)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 import pipeline.transcribe.whisper as whisper_module
@@ -44,6 +47,40 @@ def test_an_english_only_model_refuses_a_french_interpreter_channel(tmp_path, ma
     )
     with pytest.raises(ModelMissingError, match="French interpreter channel"):
         run_event(path, tmp_path / "out", RunOptions(model="tiny.en", show_progress=False))
+
+
+FLEURS = Path(__file__).resolve().parents[3] / "shared" / "speech" / "fleurs"
+
+
+def test_an_english_only_model_refuses_an_undeclared_session_it_hears_is_french(tmp_path):
+    path = tmp_path / "event.toml"
+    path.write_text(
+        '[event]\ntitle = "Talk"\nlanguages = ["en", "fr"]\n'
+        f'[[recording]]\nfile = "{FLEURS / "fleurs-en-003.ogg"}"\n'
+        f'[[recording]]\nfile = "{FLEURS / "fleurs-fr-001.ogg"}"\n'
+        f'[[session]]\ntitle = "Cabbage"\nrecording = "{FLEURS / "fleurs-en-003.ogg"}"\n'
+        f'[[session]]\ntitle = "Ouverture"\nrecording = "{FLEURS / "fleurs-fr-001.ogg"}"\n',
+        encoding="utf-8",
+    )
+    options = RunOptions(model="tiny.en", show_progress=False)
+    with pytest.raises(ModelMissingError) as refused:
+        run_event(path, tmp_path / "out", options)
+    assert re.match(
+        r"session 2 \('Ouverture'\) sounds French \(Whisper base: \d+%\), but --model "
+        "tiny.en knows only English",
+        str(refused.value),
+    )
+    # heard before any decoding: nothing was transcribed, nothing published
+    cache = next((tmp_path / "out").iterdir()) / ".cache"
+    assert sorted(p.name for p in cache.iterdir()) == ["language", "vad"]
+    # declared English, the session is the organiser's word: it runs
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'title = "Ouverture"', 'title = "Ouverture"\nlanguage = "en"'
+        ),
+        encoding="utf-8",
+    )
+    assert run_event(path, tmp_path / "out", options).tracks
 
 
 def test_titles_without_latin_letters_get_their_own_readable_folders():

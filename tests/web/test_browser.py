@@ -280,3 +280,36 @@ def test_the_static_site_works_from_a_plain_web_server(page, outputs, event_dir,
         wait_for_time(page, seg["recording_start"], 0.5)
         wait_for_current(page, seg["recording_start"])
         assert not page.locator("form.quicksearch").count()
+
+
+def test_a_transcript_page_served_as_a_file_seeks_its_audio_under_the_strict_policy(
+    page, base_url, event_dir
+):
+    """The HTML transcript's script is transcript.js, its one <style> allowed by hash:
+    under FILE_CSP (no 'unsafe-inline') it is styled, it seeks, and nothing is refused
+    (a refusal is a console error, which fails the test)."""
+    from track_builders import make_event, original_track
+
+    from pipeline.writers import write_session_track
+
+    folder = event_dir / "99-transcript"
+    write_session_track(
+        original_track(), make_event(), folder, formats=["html"], audio="session.m4a"
+    )
+    media = next(iter(read_index(event_dir)["recordings"].values()))["media"]
+    shutil.copy(event_dir / media, folder / "session.m4a")
+    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))  # not ours
+    response = page.goto(f"{base_url}/files/{event_dir.name}/99-transcript/en.html")
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    # styled: the stamps are monospace, as the page's <style> says
+    font = page.evaluate("getComputedStyle(document.querySelector('a.ts')).fontFamily")
+    assert "monospace" in font
+    page.wait_for_function("() => document.getElementById('player').readyState >= 1")
+    page.evaluate("document.getElementById('player').muted = true")
+    last = page.locator("a.ts").last
+    seconds = float(last.get_attribute("href").removeprefix("#t="))
+    assert seconds > 0
+    last.click()
+    page.wait_for_function(
+        f"() => Math.abs(document.getElementById('player').currentTime - {seconds}) < 0.5"
+    )

@@ -180,3 +180,29 @@ def test_site_command_errors_are_one_line_and_exit_2(tmp_path, capsys):
     assert main(["site", str(tmp_path / "empty")]) == 2
     err = capsys.readouterr().err
     assert "no event outputs" in err and err.count("\n") == 1
+
+
+def test_export_never_follows_a_symlink_out_of_the_event_or_into_its_cache(
+    outputs, event_dir, tmp_path
+):
+    secret = tmp_path / "secret.webm"
+    secret.write_bytes(b"PRIVATE-BYTES")
+    (event_dir / ".cache").mkdir(exist_ok=True)
+    (event_dir / ".cache" / "stage.webm").write_bytes(b"CACHED-BYTES")
+    recording = next(iter(read_index(event_dir)["recordings"].values()))
+    media = event_dir / recording["media"]
+    sibling = media.with_suffix(".webm")  # a WebM copy beside the recording is offered first
+    sibling.symlink_to(secret)
+    dest = tmp_path / "site"
+    export_site(outputs, dest)
+    assert not (dest / event_dir.name / "media" / sibling.name).exists()
+    sibling.unlink()
+    sibling.symlink_to(Path("..") / ".cache" / "stage.webm")
+    export_site(outputs, tmp_path / "site2")
+    assert not (tmp_path / "site2" / event_dir.name / "media" / sibling.name).exists()
+    for site in (dest, tmp_path / "site2"):
+        copied = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
+        assert b"PRIVATE-BYTES" not in copied and b"CACHED-BYTES" not in copied
+        assert (site / event_dir.name / recording["media"]).is_file()  # the recording itself
+        for page in pages(site):
+            assert sibling.name not in page.read_text(encoding="utf-8")

@@ -52,9 +52,9 @@ def spans(tags: Tags) -> list[dict[str, str | None]]:
 
 def test_html_escapes_script_in_text_titles_and_speakers():
     page = html_writer.render(original_track(), make_event())
-    # the only script is our own player script, at the end of the body
+    # the only script is our own player script, loaded from beside it after the body
     assert page.count("<script") == 1 and "<script>alert" not in page
-    assert page.index("<script>") > page.index("</main>")
+    assert page.index('<script src="transcript.js">') > page.index("</main>")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; deltas." in page
     assert "Rivers &amp; &lt;Deltas&gt;" in page
     assert "Bob &lt;b&gt;" in page
@@ -105,17 +105,33 @@ def test_time_anchor_ids_stay_unique_when_paragraphs_start_together():
     assert [a["href"] for a in stamps] == ["#t=0", "#t=0"]
 
 
-def test_session_audio_player_and_seek_script_are_inline():
+def test_the_seek_script_is_a_file_beside_the_page_never_inline():
     page = html_writer.render(original_track(), make_event())
     tags = parse(original_track())
     (audio,) = [attrs for tag, attrs in tags.starts if tag == "audio"]
     assert audio["src"] == "session.m4a" and "controls" in audio and audio["id"] == "player"
-    script = page.split("<script>", 1)[1].split("</script>", 1)[0]
+    scripts = [attrs for tag, attrs in tags.starts if tag == "script"]
+    assert scripts == [{"src": "transcript.js"}]
+    assert page.split('<script src="transcript.js">', 1)[1].startswith("</script>")
+    script = html_writer.SEEK_SCRIPT
     assert 'getElementById("player")' in script and "currentTime" in script
     assert "a.ts" in script and "location.hash" in script
-    # no external resources: nothing is loaded from elsewhere
+    # no external resources: nothing is loaded from elsewhere, no handler attribute
     assert "http://" not in page and "https://" not in page and "<link" not in page
-    assert not any("src" in attrs for tag, attrs in tags.starts if tag == "script")
+    assert not any(name.startswith("on") for _, attrs in tags.starts for name in attrs)
+
+
+def test_the_inline_style_is_the_one_block_its_hash_allows():
+    import base64
+    import hashlib
+    import re
+
+    page = html_writer.render(original_track(), make_event())
+    (block,) = re.findall(r"<style>(.*?)</style>", page, flags=re.S)
+    digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+    style = html_writer.STYLE + html_writer.TRANSCRIPT_STYLE
+    assert html_writer.style_hash(style) == f"'sha256-{digest}'"
+    assert " style=" not in page  # no style attribute, which a hash cannot allow
 
 
 def test_without_audio_there_is_no_player_and_no_script():

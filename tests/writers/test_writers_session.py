@@ -60,3 +60,15 @@ def test_html_gets_the_audio_player_only_when_told_of_the_session_audio(tmp_path
     assert '<audio id="player" controls preload="metadata" src="session.m4a">' in (
         tmp_path / "en.html"
     ).read_text(encoding="utf-8")
+
+
+def test_the_seek_script_is_written_beside_an_html_transcript_with_a_player(tmp_path):
+    from pipeline.writers import html_writer
+
+    paths = write_session_track(original_track(), make_event(), tmp_path, formats=["html"])
+    assert not (tmp_path / "transcript.js").exists()  # no player, no script
+    paths = write_session_track(
+        original_track(), make_event(), tmp_path, formats=["html"], audio="session.m4a"
+    )
+    assert (tmp_path / "transcript.js").read_text(encoding="utf-8") == html_writer.SEEK_SCRIPT
+    assert [p.name for p in paths] == ["en.html"]  # an asset, not one of the track's files
