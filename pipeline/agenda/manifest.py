@@ -102,7 +102,10 @@ def load_manifest(path: Path | str) -> Event:
     """Read and validate an event manifest; ManifestError lists every mistake."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        if "\x00" in text:  # UTF-16 without its byte-order mark decodes as "UTF-8"
+            raise ManifestError(f"{path}: not a UTF-8 text file (it holds NUL bytes: UTF-16?)")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise ManifestError(f"{path}: manifest not found") from None
     except UnicodeDecodeError as exc:
@@ -111,6 +114,10 @@ def load_manifest(path: Path | str) -> Event:
         raise ManifestError(f"{path}: cannot read the manifest ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError(f"{path}: invalid TOML: {exc}") from None
+    if not data:  # one line, not a line per missing table
+        raise ManifestError(
+            f"{path}: the manifest is empty (expected [event] with a title and a [[recording]])"
+        )
     return parse_manifest(data, path)
 
 
@@ -122,10 +129,13 @@ def parse_manifest(data: Mapping[str, Any], path: Path) -> Event:
     event = data.get("event", {})
     if not isinstance(event, dict):
         problems.add("[event]", "must be a table")
-        event = {}
+        event = {"title": "untitled"}  # its title is not missing on top of that
     problems.unknown_keys("[event]", event, EVENT_KEYS)
     title = event.get("title")
-    if not isinstance(title, str) or not title.strip():
+    if title is not None and not isinstance(title, str):
+        problems.add("[event]", f"'title' must be text, not {title!r:.40}")
+        title = "untitled"
+    elif not isinstance(title, str) or not title.strip():
         problems.add("[event]", "missing 'title'")
         title = "untitled"
     elif not _plain_text(problems, "[event] title", title):
@@ -137,17 +147,7 @@ def parse_manifest(data: Mapping[str, Any], path: Path) -> Event:
         lines = description.replace("\r\n", "\n").replace("\n", " ")
         _plain_text(problems, "[event] description", lines, MAX_DESCRIPTION)
     date = _date(problems, event.get("date", ""))
-    languages = event.get("languages", list(LANGUAGES))
-    if (
-        not isinstance(languages, list)
-        or not languages
-        or any(lang not in LANGUAGES for lang in languages)
-    ):
-        problems.add(
-            "[event]", f"'languages' must be a non-empty list drawn from {list(LANGUAGES)}"
-        )
-        languages = list(LANGUAGES)
-    languages = tuple(dict.fromkeys(languages))
+    languages = _event_languages(problems, event.get("languages", list(LANGUAGES)))
 
     recordings = _recordings(problems, data.get("recording", []), base, languages)
     sessions = _sessions(problems, data.get("session", []), base, languages, recordings)
@@ -170,6 +170,22 @@ def parse_manifest(data: Mapping[str, Any], path: Path) -> Event:
         glossary=keep,
         manifest_path=path,
     )
+
+
+def _event_languages(problems: _Problems, languages: Any) -> tuple[str, ...]:
+    """The event's languages, naming the first one that is not ours."""
+    if not isinstance(languages, list) or not languages:
+        problems.add(
+            "[event]", f"'languages' must be a non-empty list drawn from {list(LANGUAGES)}"
+        )
+        return LANGUAGES
+    unknown = [lang for lang in languages if lang not in LANGUAGES]
+    if unknown:
+        problems.add(
+            "[event]", f"'languages': {unknown[0]!r:.40} is not one of: {', '.join(LANGUAGES)}"
+        )
+        return LANGUAGES
+    return tuple(dict.fromkeys(languages))
 
 
 def _recordings(
@@ -413,7 +429,12 @@ def _check_overlaps(problems: _Problems, sessions: list[Session]) -> None:
         group.sort(key=lambda s: s.start_ms)
         for a, b in zip(group, group[1:], strict=False):
             a_end = a.end_ms if a.end_ms >= 0 else b.start_ms
-            if b.start_ms < a_end or a.start_ms == b.start_ms:
+            if a.start_ms == b.start_ms:
+                problems.add(
+                    f"[[session]] {b.index} ({b.title!r})",
+                    f"starts at {agenda_time(b.start_ms)}, as session {a.index} does",
+                )
+            elif b.start_ms < a_end:
                 problems.add(
                     f"[[session]] {b.index} ({b.title!r})",
                     f"starts at {agenda_time(b.start_ms)}, inside session {a.index} "

@@ -17,6 +17,8 @@ from pipeline.types import Event, Interpretation, Recording
 # or one with the wrong offset; interpreters' consoles record the whole event.
 LENGTH_TOLERANCE = 0.10
 LENGTH_SLACK_MS = 5000
+# Shorter than this, a recording holds no session worth subtitling: a broken export.
+MIN_RECORDING_MS = 1000
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,12 @@ def check_media(event: Event) -> MediaCheck:
             continue
         floor = _stream_ms(info, recording.stream, problems, f"{where}: {label}")
         if floor is None:
+            continue
+        if floor < MIN_RECORDING_MS:
+            problems.append(
+                f"{where}: {label}: its audio lasts {floor / 1000:.1f} s; a recording must "
+                f"last at least {MIN_RECORDING_MS // 1000} s"
+            )
             continue
         durations[recording.file] = info.duration_ms
         for channel in recording.interpretations:

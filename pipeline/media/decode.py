@@ -12,6 +12,11 @@ from pipeline.media.probe import AudioStream, last_line, pick_stream, probe
 from pipeline.types import Audio, Recording
 
 SAMPLE_RATE = 16000
+# A file cut short (an upload that stopped) can keep the index of its whole length:
+# ffprobe reports that length and ffmpeg decodes what is there without a word. Under
+# half of it, and 2 s short or more, is a damaged file, not an estimate that was off.
+TRUNCATED_SHARE = 0.5
+TRUNCATED_MIN_MS = 2000
 
 
 def pcm(path: Path, stream: AudioStream, what: str, input_args: dict, **output_args) -> bytes:
@@ -48,4 +53,15 @@ def decode(recording: Recording, audio_filter: str | None = None) -> Audio:
     samples = np.frombuffer(out, dtype=np.float32).copy()
     if samples.size == 0:
         raise MediaError(f"{recording.file}: audio stream {stream.position} decodes to no samples")
+    _check_whole(recording.file, stream, samples.size * 1000 // SAMPLE_RATE)
     return Audio(path=recording.file, samples=samples, sample_rate=SAMPLE_RATE)
+
+
+def _check_whole(path: Path, stream: AudioStream, decoded_ms: int) -> None:
+    """Refuse a stream that decodes to far less than it declares (see TRUNCATED_SHARE)."""
+    declared = stream.duration_ms
+    if declared - decoded_ms >= TRUNCATED_MIN_MS and decoded_ms < TRUNCATED_SHARE * declared:
+        raise MediaError(
+            f"{path}: audio stream {stream.position} decodes to {decoded_ms / 1000:.1f} s of "
+            f"the {declared / 1000:.1f} s it declares: the file is truncated or damaged"
+        )

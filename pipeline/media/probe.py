@@ -47,15 +47,16 @@ def ffprobe(path: Path) -> dict:
     try:
         return ffmpeg.probe(str(path))
     except ffmpeg.Error as exc:
-        raise MediaError(
-            f"{path}: not a media file ffmpeg can read ({last_line(exc.stderr)})"
-        ) from None
+        reason = last_line(exc.stderr).removeprefix(f"{path}: ")  # the path is said once
+        raise MediaError(f"{path}: not a media file ffmpeg can read ({reason})") from None
 
 
 def probe(path: Path) -> MediaInfo:
     require_ffmpeg()
     if not path.is_file():
         raise MediaError(f"{path}: file not found")
+    if path.stat().st_size == 0:  # an upload or a copy that never happened
+        raise MediaError(f"{path}: is empty (0 bytes)")
     info = ffprobe(path)
     streams = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
     if not streams:

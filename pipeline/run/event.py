@@ -17,9 +17,9 @@ from typing import Any
 
 from pipeline.agenda.manifest import load_manifest, resolve_against_media
 from pipeline.cache import StageCache
-from pipeline.corrections import SessionCorrections, match_corrections
+from pipeline.corrections import SessionCorrections, corrections_dir, match_corrections
 from pipeline.cues.build import cue_track
-from pipeline.errors import ModelMissingError, OutputsError, TranslationError
+from pipeline.errors import ManifestError, ModelMissingError, OutputsError, TranslationError
 from pipeline.fsio import remove_stale_temps, sha256_file
 from pipeline.languages import language_name
 from pipeline.media.channels import check_media
@@ -124,6 +124,9 @@ def run_event(
             + ", ".join(INTERPRETATION_MODES)
         )
     event = load_manifest(manifest)
+    corrections = corrections_dir(event)  # a file there would hide every correction
+    if corrections.exists() and not corrections.is_dir():
+        raise ManifestError(f"{corrections}: is a file, not the folder of corrections")
     event_dir = Path(out_dir) / event.slug
     writable_outputs(event_dir, use_cache=options.use_cache)
     remove_stale_temps(event_dir)
@@ -206,6 +209,8 @@ def writable_outputs(event_dir: Path, use_cache: bool = True) -> None:
     existing = event_dir
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent  # nothing is created before the run has checked its input
+    if not existing.is_dir():  # `--out file/sub`: a file where a folder would be made
+        raise OutputsError(existing, "is a file, not a folder: choose another --out")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise OutputsError(existing, "cannot write the outputs here (no permission, or read-only)")
     free = shutil.disk_usage(existing).free

@@ -68,11 +68,14 @@ def decode(raw: bytes, path: Path) -> str:
             except UnicodeDecodeError as exc:
                 raise SubtitleError(f"{path}: invalid {encoding} text ({exc.reason})") from exc
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SubtitleError(
             f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
         ) from exc
+    if "\x00" in text:  # UTF-16 without its byte-order mark is valid "UTF-8"
+        raise SubtitleError(f"{path}: not UTF-8 text (NUL bytes: UTF-16?); save it as UTF-8")
+    return text
 
 
 def language_from_name(path: Path) -> str | None:
@@ -130,6 +133,8 @@ def _dropped_cue_block(text: str) -> tuple[int, str] | None:
 
 
 def parse_vtt(text: str, path: Path) -> tuple[tuple[SubtitleCue, ...], str | None]:
+    if not text.lstrip("\ufeff").startswith("WEBVTT"):
+        raise SubtitleError(f"{path}: line 1: a WebVTT file starts with 'WEBVTT'")
     try:
         vtt = webvtt.from_string(text)
     except (MalformedFileError, MalformedCaptionError) as exc:
@@ -154,12 +159,59 @@ def parse_vtt(text: str, path: Path) -> tuple[tuple[SubtitleCue, ...], str | Non
     return cues, language
 
 
+_CLOCKISH = re.compile(r"\d+:\d+")
+# Hours are not optional: `srt` reads "00:01,000" as a minute, players skip the cue.
+_SRT_CLOCK = r"\d+:\d{2}:\d{2}(?:[,.]\d{1,3})?"
+_SRT_TIMING = re.compile(rf"\s*{_SRT_CLOCK}\s*-->\s*{_SRT_CLOCK}(\s|$)")
+
+
+def _untimed_srt_block(text: str) -> str | None:
+    """Where the first numbered block lacks a timing line that players read: `srt`
+    would take it as more text of the cue before, or misread its times."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        after_blank = number == 1 or not lines[number - 2].strip()
+        following = lines[number] if number < len(lines) else ""
+        if not (after_blank and line.strip().isdigit()) or _SRT_TIMING.match(following):
+            continue
+        if "-->" in following or _CLOCKISH.search(following):
+            return (
+                f"line {number + 1}: invalid cue timing {_one_line(following, 80)!r} "
+                "(expected HH:MM:SS,mmm --> HH:MM:SS,mmm)"
+            )
+        return f"line {number}: cue {line.strip()} has no timing line; players skip it"
+    return None
+
+
 def parse_srt(text: str, path: Path) -> tuple[SubtitleCue, ...]:
+    untimed = _untimed_srt_block(text)
+    if untimed:
+        raise SubtitleError(f"{path}: {untimed}")
     try:
         subtitles = list(srt.parse(text))
-    except (srt.SRTParseError, ValueError) as exc:
+    except srt.SRTParseError as exc:
+        raise SubtitleError(f"{path}: {_srt_block_problem(text, exc)}") from exc
+    except ValueError as exc:
         raise SubtitleError(f"{path}: not a valid SubRip file: {_one_line(exc)}") from exc
     return tuple(SubtitleCue(_ms(s.start), _ms(s.end), _srt_lines(s.content)) for s in subtitles)
+
+
+def _srt_block_problem(text: str, exc: srt.SRTParseError) -> str:
+    """The block `srt` could not read, by line number: its timing line when it has one,
+    else its start (the library's own message counts characters, quoting the block)."""
+    first = text.count("\n", 0, exc.expected_start) + 1
+    lines = exc.unmatched_content.split("\n")
+    for offset, line in enumerate(lines):
+        if "-->" in line:
+            return (
+                f"line {first + offset}: invalid cue timing {_one_line(line, 80)!r} "
+                "(expected HH:MM:SS,mmm --> HH:MM:SS,mmm)"
+            )
+    skipped = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    return (
+        f"line {first + skipped}: not a SubRip cue (a number, then a "
+        f"'HH:MM:SS,mmm --> HH:MM:SS,mmm' line): {_one_line(exc.unmatched_content, 80)!r}"
+    )
 
 
 def read_subtitles(path: Path | str) -> SubtitleFile:

@@ -219,7 +219,7 @@ def test_corrected_text_lands_on_the_sentence_it_overlaps_most():
 def test_an_invalid_correction_file_is_one_clear_error(tmp_path):
     bad = tmp_path / "en.vtt"
     bad.write_text("not a subtitle file\n", encoding="utf-8")
-    with pytest.raises(SubtitleError, match="not a valid"):
+    with pytest.raises(SubtitleError, match="line 1: a WebVTT file starts with .WEBVTT."):
         hand_placed_cues(bad, "en")
 
 
@@ -311,7 +311,7 @@ SESSION_FILE = "WEBVTT\n\nNOTE\nSession {n}: {title}\nLanguage: {language}\n\n{c
             "WEBVTT\n\nNOTE\nChapters track\n\n00:00:00.000 --> 00:00:05.000\nSintra\n",
             "is a chapters track",
         ),
-        ("fr.srt", "this is not a subtitle file", "not a valid"),
+        ("fr.srt", "this is not a subtitle file", "line 1: not a SubRip cue"),
     ],
 )
 def test_webconf_correct_refuses_what_is_not_the_sessions_file(

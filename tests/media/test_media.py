@@ -110,15 +110,22 @@ def test_video_without_audio_is_a_media_error(tmp_path, run_ffmpeg):
     assert str(info.value) == f"{path}: has no audio stream"
 
 
-@pytest.mark.parametrize("content", [b"", b"not a video, just notes\n" * 20])
-def test_a_file_that_is_not_media_is_one_line_naming_it(tmp_path, content):
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"", "is empty (0 bytes)"),
+        (b"not a video, just notes\n" * 20, "not a media file ffmpeg can read ("),
+    ],
+)
+def test_a_file_that_is_not_media_is_one_line_naming_it(tmp_path, content, says):
     path = tmp_path / "talk.mp4"
     path.write_bytes(content)
     with pytest.raises(MediaError) as info:
         decode(Recording(path))
     message = str(info.value)
     assert "\n" not in message
-    assert message.startswith(f"{path}: not a media file ffmpeg can read (")
+    assert message.startswith(f"{path}: {says}")
+    assert message.count(str(path)) == 1  # ffmpeg's own line repeats the path: said once
 
 
 def test_missing_file_is_a_media_error(tmp_path):

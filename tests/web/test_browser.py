@@ -269,7 +269,7 @@ def test_the_static_site_works_from_a_plain_web_server(page, outputs, event_dir,
         seg = segments(event_dir, session["slug"], session["language"])[2]
         page.goto(f"{base}/replay.html")
         page.click(f"a.replay-link[href$='{session['slug']}/replay.html']")
-        page.wait_for_url(f"**/{session['slug']}/replay.html")
+        page.wait_for_url(f"**/{session['slug']}/replay.html", wait_until="domcontentloaded")
         page.goto(page.url + f"#t={tsec(seg['recording_start'])}")
         page.reload()
         wait_for_metadata(page)
