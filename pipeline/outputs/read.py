@@ -69,6 +69,7 @@ __all__ = [
     "Transcript",
     "TranscriptCue",
     "TranscriptSegment",
+    "TranscriptWord",
     "event_dirs",
     "read_event",
     "read_events",
@@ -170,6 +171,17 @@ class EventIndex:
 
 
 @dataclass(frozen=True)
+class TranscriptWord:
+    """One recognised word of a segment: what reviewers are pointed at."""
+
+    start_ms: int  # session time
+    end_ms: int
+    text: str  # as the recogniser wrote it (leading space kept)
+    probability: float  # the recogniser's; 1.0 for a word a person wrote
+    reviewed: bool = False  # a person wrote or confirmed it
+
+
+@dataclass(frozen=True)
 class TranscriptSegment:
     """One sentence of a `<lang>.json`."""
 
@@ -187,6 +199,7 @@ class TranscriptSegment:
     reviewed: bool
     channel: ChannelEntry | None = None  # an interpreted segment: the channel heard
     lag_ms: int | None = None  # ... and how far the interpreter ran behind the floor here
+    words: tuple[TranscriptWord, ...] = ()  # recognised words (none for a translation)
 
 
 @dataclass(frozen=True)
@@ -475,6 +488,17 @@ def _segment(item: _Obj, track_language: str, track_engine: str) -> TranscriptSe
         reviewed=item.flag("reviewed"),
         channel=channel,
         lag_ms=channel.lag_ms if channel is not None else None,
+        words=tuple(_word(w) for w in item.items("words", required=False)),
+    )
+
+
+def _word(item: _Obj) -> TranscriptWord:
+    return TranscriptWord(
+        start_ms=item.seconds("start"),
+        end_ms=item.seconds("end"),
+        text=item.text("word", required=True),
+        probability=item.share("probability", required=True),
+        reviewed=item.flag("reviewed"),
     )
 
 
@@ -571,9 +595,11 @@ class _Obj:
             self._wrong(key, "an object", value)
         return _Obj(self.path, self.folder, _at(self.where, key), value)
 
-    def items(self, key: str) -> list[_Obj]:
-        """The objects of a list the file must have."""
-        value = self._get(key, True)
+    def items(self, key: str, *, required: bool = True) -> list[_Obj]:
+        """The objects of a list the file must have (or may have: [] without it)."""
+        value = self._get(key, required)
+        if value is None and not required:
+            return []
         if not isinstance(value, list):
             self._wrong(key, "a list", value)
         place = _at(self.where, key)

@@ -16,7 +16,6 @@ Every value a request holds is checked here (`parse_cues`): each problem is one
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -25,7 +24,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.errors import PipelineError
-from pipeline.outputs.read import SessionEntry, Transcript, read_transcript, transcript_path
+from pipeline.outputs.read import (
+    SessionEntry,
+    Transcript,
+    TranscriptWord,
+    read_transcript,
+    transcript_path,
+)
 from pipeline.timecode import seconds
 from pipeline.types import Cue
 from pipeline.web.data import Event, Session
@@ -168,61 +173,25 @@ def parse_cues(body: Any, length_ms: int, language: str) -> tuple[Cue, ...]:
 # -- what the editor shows --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TimedWord:
-    start_ms: int  # session time
-    end_ms: int
-    text: str
-    probability: float
-
-
-def recognised_words(event: Event, session: Session, language: str) -> tuple[TimedWord, ...]:
-    """The words the recogniser heard in the session's `<lang>.json`, session time,
-    with their probabilities; none when the file has none or cannot be read.
-
-    The typed reader (pipeline.outputs.read) leaves `words` out, so they are read here,
-    leniently: a word whose values are not what the writer writes is skipped."""
-    path = transcript_path(event.index, session.entry, language)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+def recognised_words(transcript: Transcript | None) -> tuple[TranscriptWord, ...]:
+    """The words of what was said (originals, a person's corrections of them, an
+    interpreter's) that no person has written or confirmed, by time: the editor points
+    at the unsure ones among them."""
+    if transcript is None:
         return ()
-    found = []
-    segments = doc.get("segments") if isinstance(doc, dict) else None
-    for segment in segments if isinstance(segments, list) else ():
-        if not isinstance(segment, dict) or segment.get("origin") not in (
-            "original",
-            "interpretation",
-            "person",  # an original a person corrected keeps the words they left
-        ):
-            continue
-        words = segment.get("words")
-        for word in words if isinstance(words, list) else ():
-            if isinstance(word, dict) and word.get("reviewed") is True:
-                continue  # a person wrote or confirmed it: nothing to check
-            timed = _word(word)
-            if timed is not None:
-                found.append(timed)
-    return tuple(sorted(found, key=lambda w: w.start_ms))
-
-
-def _word(word: Any) -> TimedWord | None:
-    if not isinstance(word, dict) or not isinstance(word.get("word"), str):
-        return None
-    values = [word.get("start"), word.get("end"), word.get("probability")]
-    if not all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values
-    ):
-        return None
-    start, end, probability = values
-    if not (0 <= start <= end < 1e7 and 0 <= probability <= 1):
-        return None
-    text = " ".join(word["word"].split())[:100]
-    return TimedWord(round(start * 1000), round(end * 1000), text, float(probability))
+    said = ("original", "interpretation", "person")
+    words = [
+        w
+        for segment in transcript.segments
+        if segment.origin in said
+        for w in segment.words
+        if not w.reviewed
+    ]
+    return tuple(sorted(words, key=lambda w: w.start_ms))
 
 
 def _cue_json(
-    cue_id: str, cue: Cue, words: Sequence[TimedWord], low_confidence: bool
+    cue_id: str, cue: Cue, words: Sequence[TranscriptWord], low_confidence: bool
 ) -> dict[str, Any]:
     inside = [w for w in words if cue.start_ms <= (w.start_ms + w.end_ms) // 2 < cue.end_ms]
     return {
@@ -235,7 +204,7 @@ def _cue_json(
         "low_confidence": low_confidence,
         "words": [
             {
-                "text": w.text,
+                "text": " ".join(w.text.split())[:100],
                 "start": seconds(w.start_ms),
                 "end": seconds(w.end_ms),
                 "p": round(w.probability, 4),
@@ -255,8 +224,8 @@ def track_json(
     """The track the editor opens, session time: the correction saved since the last
     run when there is one (not yet applied), else the published cues."""
     entry = session.entry
-    words = recognised_words(event, session, language)
     transcript = _published(event, session, language)
+    words = recognised_words(transcript)
     path = transcript_path(event.index, entry, language)
     saved_path = shown_path(saved[0], manifest) if saved is not None else None
     pending = saved is not None and (not path.is_file() or _newer(saved[0], path))

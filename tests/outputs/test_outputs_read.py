@@ -123,6 +123,10 @@ def test_each_transcript_reads_back_in_milliseconds_with_its_origin(event_dir):
                 assert seg.recording_start_ms - seg.start_ms == session.start_ms
                 assert seg.source_text == (written["source_text"] or "")
                 assert seg.low_confidence == written["low_confidence"]
+                assert [(w.text, w.probability, w.reviewed) for w in seg.words] == [
+                    (w["word"], w["probability"], w.get("reviewed", False))
+                    for w in written["words"]
+                ]
             assert [c.id for c in transcript.cues] == [c["id"] for c in raw["cues"]]
             assert {c.origin for c in transcript.cues} == {c["origin"] for c in raw["cues"]}
             assert pickle.loads(pickle.dumps(transcript)) == transcript
@@ -402,6 +406,16 @@ HOSTILE_TRANSCRIPT = {
     ),
     "cues missing": (lambda d: d.pop("cues"), "cues: missing"),
     "negative cue time": (_set("cues", 0, "start", value=-0.001), f"cues[0].start: {SECONDS}"),
+    "words not a list": (
+        _set("segments", 0, "words", value="many"),
+        "segments[0].words: expected a list, got 'many'",
+    ),
+    "word probability above 1": (
+        lambda d: d["segments"][0]["words"].append(
+            {"start": 0, "end": 0.2, "word": " x", "probability": 7}
+        ),
+        "segments[0].words[",
+    ),
 }
 
 
