@@ -4,6 +4,7 @@ one), link-or-copy, content hashes and names that are safe as folder names."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -14,6 +15,8 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from pipeline.errors import OutputsError
 
 _NEW_FILE_MODE = 0o644  # mkstemp creates 0600; outputs are meant to be shared or served
 
@@ -85,6 +88,29 @@ def to_json_text(obj: Any) -> str:
 def atomic_write_json(path: Path, obj: Any) -> None:
     """`atomic_write` of `obj` as JSON (see `to_json_text`)."""
     atomic_write(path, to_json_text(obj))
+
+
+# What the machine can do to a write that no check beforehand can rule out: the disk
+# fills up, the folder turns read-only, a quota or a permission bites mid-run.
+_MACHINE_FAULTS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.EFBIG}
+)
+
+
+@contextlib.contextmanager
+def machine_faults(where: Path | str) -> Iterator[None]:
+    """Turn such an OSError (no room, read-only, no permission) into one OutputsError
+    line naming the file; anything else (a bug) goes on as it was. What was written
+    before stays: the run resumes from it."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _MACHINE_FAULTS:
+            raise
+        reason = (exc.strerror or str(exc)).lower()
+        raise OutputsError(
+            exc.filename or where, f"{reason}: fix that and run again (finished work is kept)"
+        ) from None
 
 
 def _mode_for(path: Path) -> int:

@@ -56,7 +56,7 @@ from pathlib import Path
 import ffmpeg
 
 from pipeline.errors import MediaError, OutputsError
-from pipeline.fsio import atomic_path, target_problem
+from pipeline.fsio import atomic_path, machine_faults, target_problem
 from pipeline.languages import autonym, iso639_2, language_name
 from pipeline.media.probe import ffprobe, last_line, require_ffmpeg
 from pipeline.outputs.layout import (
@@ -550,6 +550,7 @@ def _write(session: SessionMedia, source: _Source, fmt: str, dest: Path) -> None
             raise MediaError(f"{dest}: ffmpeg wrote nothing")
 
 
+@machine_faults("the session folder")
 def mux_session(
     outputs_event_dir: Path, session_slug: str, formats: Sequence[str] = FORMATS
 ) -> list[Path]:

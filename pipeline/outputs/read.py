@@ -800,17 +800,29 @@ class _Obj:
         self.fail(place, f"expected a path inside the event folder, got {_show(value)} ({problem})")
 
 
-def made_with(event_dir: Path) -> dict[str, Any]:
-    """What the event's outputs were made with (index.json `made_with`: model, MT,
-    subtitle profile...), leniently: {} when the index says nothing or cannot be read;
-    only plain strings and booleans are kept."""
+def _lenient_index(event_dir: Path) -> dict[str, Any]:
+    """index.json as it is, or {} when it is not there or not a JSON object."""
     try:
         doc = json.loads((Path(event_dir) / INDEX_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return {}
-    found = doc.get("made_with") if isinstance(doc, dict) else None
+    return doc if isinstance(doc, dict) else {}
+
+
+def made_with(event_dir: Path) -> dict[str, Any]:
+    """What the event's outputs were made with (index.json `made_with`: model, MT,
+    subtitle profile, the manifest's id...), leniently: {} when the index says nothing
+    or cannot be read; only plain strings and booleans are kept."""
+    found = _lenient_index(event_dir).get("made_with")
     if not isinstance(found, dict):
         return {}
     return {
         str(k): v for k, v in found.items() if isinstance(v, (str, bool)) and len(str(v)) < 100
     }
+
+
+def recording_names(event_dir: Path) -> tuple[str, ...]:
+    """The file names of the recordings an event folder was made from (index.json
+    `recordings`), leniently: () when it cannot be read."""
+    found = _lenient_index(event_dir).get("recordings")
+    return tuple(str(name) for name in found) if isinstance(found, dict) else ()

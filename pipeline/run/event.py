@@ -8,6 +8,7 @@ once, and only if some stage actually needs it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -20,7 +21,7 @@ from pipeline.cache import StageCache
 from pipeline.corrections import SessionCorrections, corrections_dir, match_corrections
 from pipeline.cues.build import cue_track
 from pipeline.errors import ManifestError, ModelMissingError, OutputsError, TranslationError
-from pipeline.fsio import remove_stale_temps, sha256_file
+from pipeline.fsio import machine_faults, remove_stale_temps, sha256_file
 from pipeline.languages import language_name
 from pipeline.media.channels import check_media
 from pipeline.media.export import publish_recording, session_audio
@@ -33,6 +34,7 @@ from pipeline.outputs.layout import (
     chapters_file,
     recording_track,
 )
+from pipeline.outputs.read import made_with, recording_names
 from pipeline.run.options import RunOptions
 from pipeline.run.progress import progress_bar
 from pipeline.transcribe.channels import transcribe_channel, with_channels
@@ -112,7 +114,18 @@ def run_event(
     """Run the whole pipeline for one event manifest; returns what was written.
 
     `warn` hears each warning (one line) as soon as it is found, before the long work;
-    the result lists them all again."""
+    the result lists them all again. A disk that fills up or turns read-only mid-run
+    is one OutputsError line; what was finished is kept for the next run."""
+    with machine_faults(out_dir):
+        return _run_event(manifest, out_dir, options, warn)
+
+
+def _run_event(
+    manifest: Path | str,
+    out_dir: Path | str,
+    options: RunOptions | None,
+    warn: Callable[[str], None] | None,
+) -> RunResult:
     options = options or RunOptions()
     if options.mt not in MT_MODES:
         raise TranslationError(
@@ -129,6 +142,7 @@ def run_event(
         raise ManifestError(f"{corrections}: is a file, not the folder of corrections")
     event_dir = Path(out_dir) / event.slug
     writable_outputs(event_dir, use_cache=options.use_cache)
+    one_event_per_folder(event, event_dir)
     remove_stale_temps(event_dir)
     media = check_media(event)
     for warning in media.warnings if warn is not None else ():
@@ -183,7 +197,12 @@ def run_event(
     reports = channel_reports(event, tracks) if options.interpretation == "prefer" else ()
     lags = {(r.recording.name, r.channel.language): r.lag_ms for r in reports}
     written += write_event_files(
-        event, event_dir, entries, _recording_cues(tracks), lags, options.made_with()
+        event,
+        event_dir,
+        entries,
+        _recording_cues(tracks),
+        lags,
+        {**options.made_with(), "manifest": manifest_id(event)},
     )
     return RunResult(
         event=event,
@@ -194,6 +213,31 @@ def run_event(
         cache_misses=run.cache.misses,
         warnings=media.warnings + run.corrections.problems,
         channels=reports,
+    )
+
+
+def manifest_id(event: Event) -> str:
+    """Which manifest made an event folder, without saying where it is kept: a hash of
+    its resolved path (index.json `made_with.manifest`)."""
+    where = str(event.manifest_path.resolve()) if event.manifest_path else ""
+    return hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def one_event_per_folder(event: Event, event_dir: Path) -> None:
+    """Two events with one title and date would publish into one folder, the second
+    over the first: refuse, before any work, an event folder made from another manifest
+    with none of this event's recordings (the same event, moved or with a recording
+    renamed, still runs)."""
+    made = made_with(event_dir)
+    if "manifest" not in made or made["manifest"] == manifest_id(event):
+        return
+    theirs = set(recording_names(event_dir))
+    if theirs & {r.file.name for r in event.recordings}:
+        return
+    raise OutputsError(
+        event_dir,
+        "holds another event of the same title and date (made from another manifest, "
+        "with other recordings): give this one another title or date, or another --out",
     )
 
 

@@ -27,7 +27,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from pipeline.fsio import atomic_link_or_copy, relpath_problem
+from pipeline.fsio import atomic_link_or_copy, machine_faults, relpath_problem
 from pipeline.outputs.layout import file_type
 from pipeline.web import render
 from pipeline.web.data import (
@@ -47,6 +47,7 @@ SITE_CSP = (
 )
 
 
+@machine_faults("the site folder")
 def export_site(outputs_dir: Path, dest: Path | None = None) -> list[Path]:
     """Write the static replay site for every event in `outputs_dir`; return the files.
 

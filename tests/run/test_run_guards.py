@@ -119,3 +119,66 @@ def test_a_read_only_output_folder_is_refused_before_any_work(tmp_path, make_ton
     with pytest.raises(OutputsError, match="cannot write the outputs here"):
         run_event(path, tmp_path / "out", RunOptions(model="tiny.en", show_progress=False))
     assert not (tmp_path / "out").exists()
+
+
+def test_a_disk_that_fills_up_mid_run_is_one_line_and_the_next_run_resumes(
+    tmp_path, monkeypatch
+):
+    import errno
+    import os
+
+    from pipeline.errors import OutputsError
+
+    clip = FLEURS / "fleurs-en-003.ogg"
+    path = tmp_path / "event.toml"
+    path.write_text(
+        f'[event]\ntitle = "Talk"\nlanguages = ["en", "fr"]\n[[recording]]\nfile = "{clip}"\n'
+        'language = "en"\n',
+        encoding="utf-8",
+    )
+    real_replace = os.replace
+
+    def full(src, dst, *args, **kwargs):
+        if str(dst).endswith(".vtt"):  # the stage cache fits, the subtitles do not
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", full)
+    options = RunOptions(model="tiny.en", show_progress=False)
+    with pytest.raises(OutputsError) as refused:
+        run_event(path, tmp_path / "out", options)
+    assert str(refused.value) == (
+        f"{tmp_path / 'out'}: no space left on device: fix that and run again "
+        "(finished work is kept)"
+    )
+    monkeypatch.setattr(os, "replace", real_replace)
+    again = run_event(path, tmp_path / "out", options)
+    assert again.cache_hits >= 2 and again.cache_misses == 0  # nothing recomputed
+
+
+def test_two_events_of_one_title_and_date_never_share_a_folder(tmp_path, make_tone):
+    from pipeline.errors import OutputsError
+
+    body = '[event]\ntitle = "Webinar"\ndate = "2021-03-25"\n[[recording]]\nfile = "{}"\n'
+    events = []
+    for room in ("room-a", "room-b"):
+        (tmp_path / room).mkdir()
+        tone = make_tone(f"{room}.wav", seconds=2)
+        path = tmp_path / room / "event.toml"
+        path.write_text(body.format(tone), encoding="utf-8")
+        events.append(path)
+    options = RunOptions(model="tiny.en", show_progress=False, export_audio=False)
+    first = run_event(events[0], tmp_path / "out", options)
+    before = {p: p.read_bytes() for p in first.event_dir.rglob("*") if p.is_file()}
+    with pytest.raises(OutputsError) as refused:
+        run_event(events[1], tmp_path / "out", options)
+    assert str(refused.value) == (
+        f"{first.event_dir}: holds another event of the same title and date (made from "
+        "another manifest, with other recordings): give this one another title or date, "
+        "or another --out"
+    )
+    assert {p: p.read_bytes() for p in first.event_dir.rglob("*") if p.is_file()} == before
+    # the same event from a copy of its manifest elsewhere: its recordings say who it is
+    moved = tmp_path / "moved.toml"
+    moved.write_text(events[0].read_text(encoding="utf-8"), encoding="utf-8")
+    assert run_event(moved, tmp_path / "out", options).event_dir == first.event_dir
