@@ -65,6 +65,15 @@ class StageCache:
         self.folder = folder
         self.hits = 0
         self.misses = 0
+        self.by_stage: dict[str, list[int]] = {}  # stage -> [hits, computed]
+
+    def _count(self, stage: str, hit: bool) -> None:
+        counts = self.by_stage.setdefault(stage, [0, 0])
+        counts[0 if hit else 1] += 1
+        if hit:
+            self.hits += 1
+        else:
+            self.misses += 1
 
     def _read(self, path: Path, decode: Callable[[Any], T]) -> tuple[bool, T | None]:
         if not path.is_file():
@@ -93,7 +102,7 @@ class StageCache:
                 found, value = self._read(self.folder / stage / f"{key}.json", decode)
             if found:
                 values[i] = value
-                self.hits += 1
+                self._count(stage, True)
             else:
                 missing.append(i)
         if missing:
@@ -101,7 +110,7 @@ class StageCache:
                 values[i] = value
                 if self.folder is not None:
                     atomic_write_json(self.folder / stage / f"{keys[i]}.json", encode(value))
-                self.misses += 1
+                self._count(stage, False)
         return values
 
     def get_or_compute(
@@ -117,11 +126,11 @@ class StageCache:
         path = self.folder / stage / f"{key}.json"
         found, cached = self._read(path, decode)
         if found:
-            self.hits += 1
+            self._count(stage, True)
             return cached
         value = compute()
         atomic_write_json(path, encode(value))
-        self.misses += 1
+        self._count(stage, False)
         return value
 
 

@@ -26,22 +26,50 @@ def _cmd_run(args: argparse.Namespace) -> int:
     def warn(line: str) -> None:
         print(f"webconf: warning: {line}", file=sys.stderr)
 
-    result = run_event(args.manifest, args.out, options, warn=warn)
-    for report in result.channels:
-        lag = "no interpreted sentence" if report.lag_ms is None else (
-            f"median lag {report.lag_ms / 1000:.1f} s"
-        )
-        print(
-            f"interpretation {report.channel.language} ({report.channel.label}): {lag}; "
-            f"{report.interpreted} sentences from the interpreter, "
-            f"{report.machine} machine-translated"
-        )
+    def note(line: str) -> None:
+        print(f"webconf: {line}", file=sys.stderr, flush=True)
+
+    quiet = args.quiet
+    result = run_event(
+        args.manifest, args.out, options, warn=None if quiet else warn, note=None if quiet else note
+    )
+    if not quiet:
+        for line in summary(result):
+            print(line)
     sessions = len({t.session.index for t in result.tracks})
     print(
         f"{result.event.title}: {sessions} sessions x {len(result.event.languages)} languages "
         f"written to {result.event_dir}/ (open {result.event_dir / 'index.html'})"
     )
     return 0
+
+
+def summary(result) -> list[str]:
+    """The run at a glance: time per stage, what the stage cache gave back, the
+    interpreter channels, corrections applied and warnings."""
+    total = sum(t for _, t in result.timings) or 1.0
+    lines = [f"{'stage':<22}{'time':>9}{'share':>8}"]
+    lines += [f"{name:<22}{took:>8.1f}s{took / total:>8.0%}" for name, took in result.timings]
+    lines.append(f"{'total':<22}{total:>8.1f}s")
+    if result.cache_by_stage:
+        read = ", ".join(
+            f"{stage} {hits}/{hits + computed}" for stage, hits, computed in result.cache_by_stage
+        )
+        lines.append(f"cache (read back / needed): {read}")
+    for report in result.channels:
+        lag = "no interpreted sentence" if report.lag_ms is None else (
+            f"median lag {report.lag_ms / 1000:.1f} s"
+        )
+        lines.append(
+            f"interpretation {report.channel.language} ({report.channel.label}): {lag}; "
+            f"{report.interpreted} sentences from the interpreter, "
+            f"{report.machine} machine-translated"
+        )
+    lines.append(
+        f"corrections applied: {result.corrections_applied} (session x language); "
+        f"warnings: {len(result.warnings)}"
+    )
+    return lines
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -93,5 +121,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "names, machine translation only where they are silent; ignore: machine "
         "translation only (for comparison)",
     )
-    run.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    run.add_argument(
+        "-q", "--quiet", action="store_true", help="print only errors and the final line"
+    )
     run.set_defaults(func=_cmd_run)

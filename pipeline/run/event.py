@@ -36,7 +36,7 @@ from pipeline.outputs.layout import (
 )
 from pipeline.outputs.read import made_with, recording_names
 from pipeline.run.options import RunOptions
-from pipeline.run.progress import progress_bar
+from pipeline.run.progress import Note, StageClock, progress_bar
 from pipeline.transcribe.channels import transcribe_channel, with_channels
 from pipeline.transcribe.english_only import refuse_other_speech
 from pipeline.transcribe.recording import AudioSource, SpeechRequest, transcribe_recording
@@ -84,6 +84,9 @@ class RunResult:
     cache_misses: int
     warnings: tuple[str, ...] = ()  # one line each, for the organiser
     channels: tuple[ChannelReport, ...] = ()
+    timings: tuple[tuple[str, float], ...] = ()  # (stage, wall seconds), in run order
+    cache_by_stage: tuple[tuple[str, int, int], ...] = ()  # (stage, read back, computed)
+    corrections_applied: int = 0  # a person's tracks applied (session x language)
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class _Services:
     engines: Engines
     digests: dict[Path, str]  # content hash of every media file read, hashed once
     corrections: SessionCorrections  # a person's cues, on their sessions
+    clock: StageClock  # wall time per stage, and a line per finished one
 
     def digest(self, path: Path) -> str:
         if path not in self.digests:
@@ -110,14 +114,16 @@ def run_event(
     out_dir: Path | str = "outputs",
     options: RunOptions | None = None,
     warn: Callable[[str], None] | None = None,
+    note: Note | None = None,
 ) -> RunResult:
     """Run the whole pipeline for one event manifest; returns what was written.
 
     `warn` hears each warning (one line) as soon as it is found, before the long work;
-    the result lists them all again. A disk that fills up or turns read-only mid-run
-    is one OutputsError line; what was finished is kept for the next run."""
+    the result lists them all again. `note` hears one plain line per finished stage
+    (for logs). A disk that fills up or turns read-only mid-run is one OutputsError
+    line; what was finished is kept for the next run."""
     with machine_faults(out_dir):
-        return _run_event(manifest, out_dir, options, warn)
+        return _run_event(manifest, out_dir, options, warn, StageClock(note))
 
 
 def _run_event(
@@ -125,6 +131,7 @@ def _run_event(
     out_dir: Path | str,
     options: RunOptions | None,
     warn: Callable[[str], None] | None,
+    clock: StageClock,
 ) -> RunResult:
     options = options or RunOptions()
     if options.mt not in MT_MODES:
@@ -136,18 +143,19 @@ def _run_event(
             f"unknown --interpretation {options.interpretation!r}, expected one of: "
             + ", ".join(INTERPRETATION_MODES)
         )
-    event = load_manifest(manifest)
-    corrections = corrections_dir(event)  # a file there would hide every correction
-    if corrections.exists() and not corrections.is_dir():
-        raise ManifestError(f"{corrections}: is a file, not the folder of corrections")
-    event_dir = Path(out_dir) / event.slug
-    writable_outputs(event_dir, use_cache=options.use_cache)
-    one_event_per_folder(event, event_dir)
-    remove_stale_temps(event_dir)
-    media = check_media(event)
-    for warning in media.warnings if warn is not None else ():
-        warn(warning)
-    event = resolve_against_media(event, media.durations_ms)
+    with clock.stage("check", "manifest, media and outputs"):
+        event = load_manifest(manifest)
+        corrections = corrections_dir(event)  # a file there would hide every correction
+        if corrections.exists() and not corrections.is_dir():
+            raise ManifestError(f"{corrections}: is a file, not the folder of corrections")
+        event_dir = Path(out_dir) / event.slug
+        writable_outputs(event_dir, use_cache=options.use_cache)
+        one_event_per_folder(event, event_dir)
+        remove_stale_temps(event_dir)
+        media = check_media(event)
+        for warning in media.warnings if warn is not None else ():
+            warn(warning)
+        event = resolve_against_media(event, media.durations_ms)
     run = _Services(
         event=event,
         event_dir=event_dir,
@@ -157,10 +165,13 @@ def _run_event(
         engines=Engines(options.mt, models_dir()),
         digests={},
         corrections=match_corrections(event),
+        clock=clock,
     )
     if not run.recogniser.multilingual:
         _english_only(event, options.model, channels=options.interpretation == "prefer")
-        _heard_english(run)
+        if any(not (s.language or _recording_of(event, s).language) for s in event.sessions):
+            with clock.stage("language check", "of undeclared sessions (English-only model)"):
+                _heard_english(run)
     for problem in run.corrections.problems if warn is not None else ():
         warn(problem)
     tracks: list[SessionTrack] = []
@@ -171,10 +182,16 @@ def _run_event(
         if not sessions:
             continue
         source = AudioSource(recording, run.digest(recording.file))
-        transcripts = _transcribe(run, source, sessions)
+        with clock.stage("transcribe", recording.file.name):
+            transcripts = _transcribe(run, source, sessions)
         if options.interpretation == "prefer" and recording.interpretations:
-            transcripts = with_channels(transcripts, _channels(run, source, sessions))
-        with _bar(run, len(sessions) * len(event.languages), "translate and write") as bar:
+            with clock.stage("interpretation", f"channels of {recording.file.name}"):
+                transcripts = with_channels(transcripts, _channels(run, source, sessions))
+        what = f"{recording.file.name}: {len(sessions)} sessions x {len(event.languages)} languages"
+        with (
+            clock.stage("translate and write", what),
+            _bar(run, len(sessions) * len(event.languages), "translate and write") as bar,
+        ):
             for transcript in transcripts:
                 audio, heard, done = _session(run, source, transcript)
                 written += [audio] if audio is not None else []
@@ -193,17 +210,18 @@ def _run_event(
                             channel_audio=heard.get(channel) if channel else None,
                         )
                     )
-                    bar.update(1)
+                    bar.advance()
     reports = channel_reports(event, tracks) if options.interpretation == "prefer" else ()
     lags = {(r.recording.name, r.channel.language): r.lag_ms for r in reports}
-    written += write_event_files(
-        event,
-        event_dir,
-        entries,
-        _recording_cues(tracks),
-        lags,
-        {**options.made_with(), "manifest": manifest_id(event)},
-    )
+    with clock.stage("event files", "index, chapters, full-recording tracks"):
+        written += write_event_files(
+            event,
+            event_dir,
+            entries,
+            _recording_cues(tracks),
+            lags,
+            {**options.made_with(), "manifest": manifest_id(event)},
+        )
     return RunResult(
         event=event,
         event_dir=event_dir,
@@ -213,6 +231,9 @@ def _run_event(
         cache_misses=run.cache.misses,
         warnings=media.warnings + run.corrections.problems,
         channels=reports,
+        timings=clock.table(),
+        cache_by_stage=tuple((k, v[0], v[1]) for k, v in run.cache.by_stage.items()),
+        corrections_applied=sum(len(run.corrections.of(s)) for s in event.sessions),
     )
 
 
@@ -286,6 +307,10 @@ def _english_only(event: Event, model: str, channels: bool) -> None:
                 )
 
 
+def _recording_of(event: Event, session: Session) -> Recording:
+    return next(r for r in event.recordings if r.file == session.recording)
+
+
 def _heard_english(run: _Services) -> None:
     """Sessions left undeclared must sound English to an English-only model: heard by
     the multilingual model when it is installed, before any decoding."""
@@ -326,8 +351,8 @@ def channel_reports(event: Event, tracks: Sequence[SessionTrack]) -> tuple[Chann
     return tuple(out)
 
 
-def _bar(run: _Services, total: int, desc: str):
-    return progress_bar(total=total, desc=desc, enabled=run.options.show_progress)
+def _bar(run: _Services, total: int, desc: str, audio: bool = False):
+    return progress_bar(total, desc, enabled=run.options.show_progress, audio=audio)
 
 
 def _transcribe(
@@ -338,11 +363,8 @@ def _transcribe(
         glossary=run.event.glossary,
         speech_translation=run.engines.speech_translation,
     )
-    with _bar(run, 0, f"transcribe {source.recording.file.name}") as bar:
-
-        def progress(done_ms: int, total_ms: int) -> None:
-            bar.total = total_ms // 1000
-            bar.update(done_ms / 1000 - bar.n)
+    with _bar(run, 0, f"transcribe {source.recording.file.name}", audio=True) as bar:
+        progress = bar.done_of  # milliseconds of speech decoded, of all
 
         return transcribe_recording(
             source, sessions, run.options.transcribe, run.cache, run.recogniser, request, progress
@@ -356,12 +378,7 @@ def _channels(
     heard = []
     for channel in floor.recording.interpretations:
         digest = run.digest(channel.file)
-        with _bar(run, 0, f"transcribe {channel.language} interpretation") as bar:
-
-            def progress(done_ms: int, total_ms: int, bar=bar) -> None:
-                bar.total = total_ms // 1000
-                bar.update(done_ms / 1000 - bar.n)
-
+        with _bar(run, 0, f"transcribe {channel.language} interpretation", audio=True) as bar:
             segments = transcribe_channel(
                 channel,
                 digest,
@@ -370,7 +387,7 @@ def _channels(
                 run.cache,
                 run.recogniser,
                 run.event.glossary,
-                progress,
+                bar.done_of,
             )
         heard.append((channel, segments))
     return heard

@@ -30,6 +30,11 @@ def test_a_short_channel_is_warned_about_before_transcription(tmp_path, make_ton
 
 def test_the_cli_prints_the_warning_as_one_line_and_goes_on(tmp_path, make_tone, capsys):
     manifest = write_event(tmp_path, make_tone)
-    assert main(["run", str(manifest), "--out", str(tmp_path / "out"), "-q"]) == 0
+    assert main(["run", str(manifest), "--out", str(tmp_path / "out")]) == 0
     err = capsys.readouterr().err.splitlines()
-    assert len(err) == 1 and err[0].startswith("webconf: warning: ")
+    warnings = [line for line in err if line.startswith("webconf: warning: ")]
+    assert len(warnings) == 1 and err[0] == warnings[0]  # before any stage ended
+    # -q: only errors and the final line
+    assert main(["run", str(manifest), "--out", str(tmp_path / "out"), "-q"]) == 0
+    quiet = capsys.readouterr()
+    assert quiet.err == "" and len(quiet.out.splitlines()) == 1

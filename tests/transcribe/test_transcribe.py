@@ -131,14 +131,46 @@ def test_session_language_is_weighted_by_speech_duration():
     assert majority_language(regions, probs) == "fr"
 
 
-def test_uncertain_or_short_regions_take_their_neighbours_language():
-    regions = [(0, 5000), (5200, 5800), (6000, 9000), (12_000, 15_000), (15_200, 16_000)]
-    probs = [{"en": 0.9, "fr": 0.1}, {}, {"en": 0.4, "fr": 0.6}, {"en": 0.55, "fr": 0.45}, {}]
-    langs = assign_languages(regions, probs, fallback="es")
-    assert langs == ["en", "en", "fr", "fr", "fr"]  # a tie goes to the previous speaker
-    regions[1] = (5300, 5800)  # now closer to the French that follows
-    assert assign_languages(regions, probs, fallback="es")[1] == "fr"
+def test_short_or_uncertain_regions_take_the_language_around_them():
+    regions = [(0, 5000), (5200, 5800), (6000, 9000), (12_000, 22_000), (22_200, 23_000)]
+    probs = [
+        {"en": 0.95, "fr": 0.05},
+        {},
+        {"en": 0.4, "fr": 0.6},  # 3 s of weak evidence: no reason to switch
+        {"en": 0.03, "fr": 0.97},  # 10 s of strong evidence: a switch
+        {},
+    ]
+    assert assign_languages(regions, probs, fallback="es") == ["en", "en", "en", "fr", "fr"]
     assert assign_languages([(0, 1000)], [{}], fallback="es") == ["es"]
+
+
+def test_a_change_of_language_goes_to_the_longer_pause():
+    regions = [(0, 10_000), (10_200, 11_000), (12_500, 22_500)]
+    probs = [{"en": 0.97, "fr": 0.03}, {}, {"en": 0.03, "fr": 0.97}]
+    assert assign_languages(regions, probs, fallback="en") == ["en", "en", "fr"]
+    regions[1] = (11_300, 12_300)  # now the long pause is before it
+    assert assign_languages(regions, probs, fallback="en") == ["en", "fr", "fr"]
+
+
+def test_one_noisy_region_does_not_split_a_speech_into_languages():
+    # an English speech in noise: one 4 s region misheard as French, one 3 s as Spanish
+    regions = [(i * 5000, i * 5000 + 4000) for i in range(8)]
+    sure = {"en": 0.9, "fr": 0.05, "es": 0.05}
+    probs = [sure] * 8
+    probs[2] = {"en": 0.25, "fr": 0.7, "es": 0.05}
+    probs[5] = {"en": 0.3, "fr": 0.1, "es": 0.6}
+    assert assign_languages(regions, probs, fallback="en") == ["en"] * 8
+
+
+def test_a_speaker_who_answers_in_another_language_is_still_caught():
+    # an English question, a Spanish answer of one sentence after a pause, English again
+    regions = [(0, 8000), (9000, 17_000), (18_000, 24_000)]
+    probs = [
+        {"en": 0.95, "es": 0.04, "fr": 0.01},
+        {"en": 0.05, "es": 0.93, "fr": 0.02},
+        {"en": 0.9, "es": 0.08, "fr": 0.02},
+    ]
+    assert assign_languages(regions, probs, fallback="en") == ["en", "es", "en"]
 
 
 def test_chunks_never_mix_languages():
