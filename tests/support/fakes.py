@@ -22,7 +22,20 @@ class FakeWhisper:
 
     def __post_init__(self):
         self.calls = []
-        self.model = SimpleNamespace(is_multilingual=self.multilingual)
+        self.model = SimpleNamespace(
+            is_multilingual=self.multilingual,
+            detect_language=lambda encoded: [[("<|fr|>", 0.9), ("<|en|>", 0.05), ("<|es|>", 0.05)]],
+        )
+        self.encoded: list[int] = []  # frames given to the encoder, per call
+
+    def feature_extractor(self, samples):
+        import numpy as np
+
+        return np.zeros((80, len(samples) // 160 + 1), dtype=np.float32)
+
+    def encode(self, features):
+        self.encoded.append(features.shape[-1])
+        return features
 
     def transcribe(self, samples, **kwargs):
         self.calls.append(kwargs)

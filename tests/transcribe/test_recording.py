@@ -50,6 +50,8 @@ def test_each_session_gets_the_speech_inside_it_in_the_language_detected(tmp_pat
     assert {c["language"] for c in fake.calls} == {"fr"}
     assert {c["initial_prompt"] for c in fake.calls} == {"VDAB."}  # the glossary primes it
     assert all(c["condition_on_previous_text"] is False for c in fake.calls)
+    # language detection encodes each region's own frames, not a padded 30 s window
+    assert fake.encoded and all(n < 3000 for n in fake.encoded)
 
 
 def test_a_cached_recording_never_reaches_the_model(tmp_path, source):
