@@ -1,15 +1,25 @@
 """`make bench`: our pipeline against plain faster-whisper on the same audio, in one run.
 
-Machines here are noisy, so the figures that matter are ratios measured back to back:
-time of our whole pipeline (VAD twice, language per region, chunked decoding, guards,
-translation into the other languages, every file written) over time of one plain
-faster-whisper call (whole file, VAD on, beam 5, word timestamps), and the word error
-rate each gets on the same FLEURS clips of the sample event.
+Machines here are noisy, so the figures that matter are ratios measured back to back.
+The recording is the sample webinar played three times over (12.9 min of real speech
+in English, French and Spanish, from `recordings/`), and a 3-hour recording that is
+the sample followed by silence, for memory.
+
+- plain faster-whisper: one `WhisperModel.transcribe` call (base int8, beam 5, its
+  VAD, word timestamps, one language for the whole file);
+- ours: `webconf run` in a subprocess (every file written, three languages, no
+  cache), without the interpreter channels (as plain has none) and with them;
+  its peak RSS from the OS, and the time of each stage from its own summary.
+
+WER is scored on the FLEURS clips of every copy of the sample.
 """
 
 from __future__ import annotations
 
 import csv
+import os
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,93 +30,172 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 from wer import wer  # noqa: E402
 
-from pipeline import RunOptions, run_event  # noqa: E402
 from pipeline.media.decode import decode  # noqa: E402
 from pipeline.models.locate import whisper_model  # noqa: E402
 from pipeline.transcribe.whisper import load_model  # noqa: E402
 from pipeline.types import Recording  # noqa: E402
 
-MANIFEST = ROOT / "recordings" / "sample-event.toml"
-RECORDING = ROOT / "recordings" / "sample-webinar.mp4"
+SAMPLE = ROOT / "recordings" / "sample-webinar.mp4"
+MANIFEST = ROOT / "recordings" / "sample-event.toml"  # kept for tools that import it
 CLIPS = ROOT / "recordings" / "sample-webinar.clips.tsv"
+COPIES = 3
+SILENT_HOURS = 3
 
 
-def clips() -> list[tuple[str, int, int, str]]:
+def clips(copies: int = 1, length_ms: int = 0) -> list[tuple[str, int, int, str]]:
     with CLIPS.open(encoding="utf-8") as fh:
-        return [
-            (
-                r["language"],
-                round(float(r["start_s"]) * 1000),
-                round(float(r["end_s"]) * 1000),
-                r["normalised"],
-            )
-            for r in csv.DictReader(fh, delimiter="\t")
-            if r["clip"].startswith("fleurs/")
-        ]
+        rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["clip"].startswith("fleurs/")]
+    return [
+        (
+            r["language"],
+            round(float(r["start_s"]) * 1000) + k * length_ms,
+            round(float(r["end_s"]) * 1000) + k * length_ms,
+            r["normalised"],
+        )
+        for k in range(copies)
+        for r in rows
+    ]
 
 
-def score(words: list[tuple[int, int, str]]) -> dict[str, float]:
+def score(words: list[tuple[int, int, str]], truth: list[tuple[str, int, int, str]]):
     refs: dict[str, list[str]] = {}
     hyps: dict[str, list[str]] = {}
-    for lang, start, end, reference in clips():
+    for lang, start, end, reference in truth:
         said = "".join(t for s, e, t in words if start - 500 <= (s + e) // 2 <= end + 500)
         refs.setdefault(lang, []).append(reference)
         hyps.setdefault(lang, []).append(said)
     return {lang: wer(refs[lang], hyps[lang]) for lang in refs}
 
 
-def plain_whisper() -> tuple[float, dict[str, float], str]:
-    samples = decode(Recording(RECORDING)).samples
+def ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True)
+
+
+def build(folder: Path) -> tuple[Path, Path, int]:
+    """(the 3x sample with its channels, the 3-hour recording, one sample's length)."""
+    length_ms = len(decode(Recording(SAMPLE)).samples) * 1000 // 16000
+    listing = folder / "copies.txt"
+    listing.write_text(f"file '{SAMPLE}'\n" * COPIES, encoding="utf-8")
+    long = folder / "webinar-x3.mp4"
+    ffmpeg("-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:a", "-c", "copy", str(long))
+    silent = folder / "webinar-3h.flac"
+    rest = SILENT_HOURS * 3600 - length_ms / 1000
+    ffmpeg(
+        "-i", str(SAMPLE), "-f", "lavfi", "-t", f"{rest:.3f}", "-i", "anullsrc=r=16000:cl=mono",
+        "-filter_complex", "[0:a:0]aresample=16000,aformat=channel_layouts=mono[s];"
+        "[s][1:a]concat=n=2:v=0:a=1[out]", "-map", "[out]", "-c:a", "flac",
+        str(silent),
+    )  # fmt: skip
+    return long, silent, length_ms
+
+
+def manifest(folder: Path, recording: Path, channels: bool, name: str) -> Path:
+    text = (
+        f'[event]\ntitle = "Bench {name}"\nlanguages = ["en", "fr", "es"]\n\n'
+        f'[[recording]]\nfile = "{recording}"\nstream = 0\n'
+    )
+    if channels:
+        text += '[[recording.interpretation]]\nlanguage = "es"\nstream = 1\n'
+        text += '[[recording.interpretation]]\nlanguage = "en"\nstream = 2\n'
+    path = folder / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def plain_whisper(recording: Path, truth) -> tuple[float, dict[str, float]]:
+    samples = decode(Recording(recording)).samples
     model = load_model(whisper_model("base"))
     t = time.perf_counter()
-    segments, info = model.transcribe(samples, beam_size=5, vad_filter=True, word_timestamps=True)
+    segments, _ = model.transcribe(samples, beam_size=5, vad_filter=True, word_timestamps=True)
     words = [
-        (round(w.start * 1000), round(w.end * 1000), w.word)
-        for s in segments
-        for w in (s.words or ())
+        (round(w.start * 1000), round(w.end * 1000), w.word) for s in segments for w in s.words
     ]
-    return time.perf_counter() - t, score(words), info.language
+    return time.perf_counter() - t, score(words, truth)
 
 
-def ours() -> tuple[float, dict[str, float]]:
-    with tempfile.TemporaryDirectory() as out:
-        t = time.perf_counter()
-        result = run_event(
-            MANIFEST, out, RunOptions(use_cache=False, export_audio=False, show_progress=False)
-        )
-        took = time.perf_counter() - t
-    words = [
-        (w.start_ms, w.end_ms, w.text)
-        for track in result.tracks
-        if track.is_original
-        for s in track.sentences
-        if s.language == track.language
-        for w in s.words
-    ]
-    return took, score(words)
+def ours(event: Path, out: Path, truth) -> tuple[float, int, dict[str, float], dict, dict]:
+    """(seconds, peak RSS in MiB, WER, seconds per stage, the summary's other lines)."""
+    command = [sys.executable, "-m", "pipeline", "run", str(event), "--out", str(out),
+               "--no-cache"]  # fmt: skip
+    t = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    stdout = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    took = time.perf_counter() - t
+    if status != 0:
+        raise SystemExit(f"webconf run failed on {event}")
+    stages = {
+        m.group(1).strip(): float(m.group(2))
+        for m in re.finditer(r"^(\w[\w ]*?)\s+([\d.]+)s\s+\d+%$", stdout, re.M)
+    }
+    words = []
+    if truth:
+        from pipeline.outputs.read import read_event, read_transcript
+
+        (folder,) = [p for p in out.iterdir() if p.is_dir()]
+        index = read_event(folder)
+        for session in index.sessions:
+            for entry in session.languages:  # what was said in each language, as heard
+                transcript = read_transcript(index, session, entry.language)
+                words += [
+                    (w.start_ms + session.start_ms, w.end_ms + session.start_ms, w.text)
+                    for s in transcript.segments
+                    if s.origin == "original" and s.source_language == s.language
+                    for w in s.words
+                ]
+    return took, usage.ru_maxrss // 1024, score(words, truth) if truth else {}, stages, stdout
+
+
+def wer_line(scores: dict[str, float]) -> str:
+    return " / ".join(f"{scores[k]:.2f}" for k in ("en", "fr", "es")) if scores else "-"
 
 
 def main() -> int:
-    duration = len(decode(Recording(RECORDING)).samples) / 16000
-    plain_s, plain_wer, plain_lang = plain_whisper()
-    ours_s, ours_wer = ours()
-    print(f"audio: {RECORDING.name}, {duration:.0f} s, Whisper base int8 on this machine\n")
-    print(f"{'':44} {'time':>7} {'x real time':>11}  WER en / fr / es")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        long, silent, length_ms = build(folder)
+        duration = COPIES * length_ms / 1000
+        truth = clips(COPIES, length_ms)
+        plain_s, plain_wer = plain_whisper(long, truth)
+        ignore_s, ignore_rss, ignore_wer, stages, _ = ours(
+            manifest(folder, long, False, "x3"), folder / "out-x3", truth
+        )
+        prefer_s, prefer_rss, prefer_wer, _, _ = ours(
+            manifest(folder, long, True, "x3-channels"), folder / "out-x3-channels", truth
+        )
+        silent_s, silent_rss, _, silent_stages, _ = ours(
+            manifest(folder, silent, False, "3h"), folder / "out-3h", []
+        )
+    print(f"audio: {SAMPLE.name} x{COPIES} = {duration / 60:.1f} min of real speech (en, fr, es);")
+    print(f"       and a {SILENT_HOURS}-hour recording (the sample, then silence); "
+          "Whisper base int8 on this machine\n")  # fmt: skip
+    print(f"{'':48} {'time':>7} {'x real time':>11} {'peak RSS':>9}  WER en / fr / es")
+    rows = [
+        ("plain faster-whisper (one call, one language)", plain_s, None, plain_wer),
+        ("webconf run, 3 languages, every file", ignore_s, ignore_rss, ignore_wer),
+        ("webconf run, and 2 interpreter channels", prefer_s, prefer_rss, prefer_wer),
+    ]
+    for label, took, rss, scores in rows:
+        memory = f"{rss:>6} MiB" if rss else f"{'-':>9}"
+        print(f"{label:48} {took:6.1f}s {took / duration:11.2f} {memory}  {wer_line(scores)}")
     print(
-        f"{'plain faster-whisper (one call, one language)':44} {plain_s:6.1f}s "
-        f"{plain_s / duration:11.2f}  "
-        + " / ".join(f"{plain_wer[k]:.2f}" for k in ("en", "fr", "es"))
-        + f"  (whole file decoded as {plain_lang!r})"
+        f"{'webconf run, 3-hour recording':48} {silent_s:6.1f}s "
+        f"{silent_s / (SILENT_HOURS * 3600):11.3f} {silent_rss:>6} MiB"
     )
-    print(
-        f"{'webconf run (transcribe, translate x3, write)':44} {ours_s:6.1f}s "
-        f"{ours_s / duration:11.2f}  "
-        + " / ".join(f"{ours_wer[k]:.2f}" for k in ("en", "fr", "es"))
-    )
-    print(
-        f"\nratio, measured in this run: webconf run takes {ours_s / plain_s:.2f}x the time "
-        "of plain faster-whisper, and writes every language"
-    )
+    transcribe = stages.get("transcribe", 0.0)
+    translate = stages.get("translate and write", 0.0)
+    print("\nratios, measured in this run:")
+    print(f"  webconf run / plain faster-whisper: {ignore_s / plain_s:.2f}x "
+          f"(with the interpreter channels: {prefer_s / plain_s:.2f}x)")  # fmt: skip
+    if transcribe:
+        print(f"  translation and writing / transcription: {translate / transcribe:.0%}")
+    print("  stages (3 languages, no channels): "
+          + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))  # fmt: skip
+    print("  stages (3-hour recording): "
+          + ", ".join(f"{k} {v:.1f} s" for k, v in silent_stages.items()))  # fmt: skip
+    print("  batched / unbatched: not measured (no batching yet)")
     return 0
 
 

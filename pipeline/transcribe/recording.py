@@ -190,6 +190,7 @@ def speech_map(
     def vad() -> Regions:
         normalised = decode(audio.recording, options.vad.loudness_filter).samples
         quiet = speech_regions(normalised, options.vad)
+        del normalised  # gone before the recording itself is decoded: one copy at a time
         return merge_regions(speech_regions(samples(), options.vad), quiet)
 
     return cache.get_or_compute(

@@ -43,10 +43,19 @@ class Chunk:
     language: str | None = None
 
 
+PIECE_MS = 600_000  # the audio Silero is given at once (see `speech_regions`)
+JOIN_MS = 100  # regions this close to a piece boundary on both sides are one
+
+
 def speech_regions(
     samples: np.ndarray, options: VadOptions = VadOptions()
 ) -> list[tuple[int, int]]:
-    """Silero VAD speech regions in milliseconds, relative to `samples`."""
+    """Silero VAD speech regions in milliseconds, relative to `samples`.
+
+    The audio is given to Silero ten minutes at a time (PIECE_MS): it copies what it
+    is given twice over, which for a 3-hour recording was 1.5 GB at once. A region
+    cut by a piece's end is joined to the one that goes on from the next piece's
+    start. Recordings up to ten minutes are one piece, as before."""
     offline()
     from faster_whisper.vad import VadOptions as SileroOptions
     from faster_whisper.vad import get_speech_timestamps
@@ -57,8 +66,28 @@ def speech_regions(
         speech_pad_ms=options.speech_pad_ms,
         max_speech_duration_s=options.max_region_ms / 1000,
     )
-    stamps = get_speech_timestamps(samples, vad, sampling_rate=SAMPLE_RATE)
-    return [(s["start"] * 1000 // SAMPLE_RATE, s["end"] * 1000 // SAMPLE_RATE) for s in stamps]
+    piece = PIECE_MS * SAMPLE_RATE // 1000
+    regions: list[tuple[int, int]] = []
+    for first in range(0, max(len(samples), 1), piece):
+        offset_ms = first * 1000 // SAMPLE_RATE
+        part = samples[first : first + piece]
+        stamps = get_speech_timestamps(part, vad, sampling_rate=SAMPLE_RATE)
+        found = [
+            (
+                offset_ms + s["start"] * 1000 // SAMPLE_RATE,
+                offset_ms + s["end"] * 1000 // SAMPLE_RATE,
+            )
+            for s in stamps
+        ]
+        if (
+            regions
+            and found
+            and regions[-1][1] >= offset_ms - JOIN_MS
+            and found[0][0] <= offset_ms + JOIN_MS
+        ):
+            regions[-1] = (regions[-1][0], found.pop(0)[1])  # one region, cut by the piece
+        regions += found
+    return regions
 
 
 def merge_regions(

@@ -81,6 +81,29 @@ def test_vad_finds_speech_in_every_clip_and_none_in_the_pauses(english_audio):
     assert all(c.end_ms - c.start_ms <= 25_000 for c in chunks)
 
 
+def test_vad_in_pieces_finds_the_same_speech_and_joins_what_a_piece_cut(
+    english_audio, monkeypatch
+):
+    """Long recordings are given to Silero ten minutes at a time (bounded memory):
+    with 7 s pieces over this 50 s of speech, every region still covers what the
+    one-piece pass found, and a region cut at a piece's end is one region again."""
+    import pipeline.transcribe.vad as vad
+
+    samples, _ = english_audio
+    whole = speech_regions(samples, VadOptions())
+    monkeypatch.setattr(vad, "PIECE_MS", 7000)
+    pieces = speech_regions(samples, VadOptions())
+
+    def covered(regions, span):
+        return sum(max(0, min(e, span[1]) - max(s, span[0])) for s, e in regions)
+
+    for span in whole:
+        assert covered(pieces, span) >= 0.95 * (span[1] - span[0]), (span, pieces)
+    boundaries = range(7000, len(samples) * 1000 // 16000, 7000)
+    for (_, end), (start, _) in zip(pieces, pieces[1:], strict=False):
+        assert not any(end >= b - vad.JOIN_MS and start <= b + vad.JOIN_MS for b in boundaries)
+
+
 def test_chunked_decoding_transcribes_every_clip_of_real_english(english_audio, tiny_model):
     samples, refs = english_audio
     options = TranscribeOptions(beam_size=2)
