@@ -24,7 +24,8 @@ recording named `talk.html` is never served as a page.
 
 from __future__ import annotations
 
-from pathlib import PurePath
+import re
+from pathlib import Path, PurePath
 
 from pipeline.media.kinds import MEDIA_TYPES
 
@@ -95,3 +96,30 @@ def session_media(extension: str) -> str:
     """`session.mp4`, `session.mkv`: the session cut out with one subtitle stream per
     language (`webconf mux`), inside its folder."""
     return f"session.{extension}"
+
+
+_SESSION_FOLDER = re.compile(r"^\d{2,}-")
+_SESSION_OUTPUT = re.compile(
+    r"^(?:[a-z]{2,3}\.(?:vtt|srt|txt|html|json)"  # a language's files
+    r"|session(?:\.[a-z]{2,3})?\.(?:m4a|mp4|mkv)"  # session audio, channels, mux
+    r"|transcript\.js"
+    r"|\..+\.(?:tmp|m4a|mp4|mkv))$"  # a temp file a killed run left
+)
+
+
+def superseded_sessions(event_dir: Path, current: set[str]) -> tuple[list[Path], list[Path]]:
+    """Session folders an earlier agenda left (a session retitled, moved or removed):
+    (those holding only what the pipeline writes there, the others). `current` are the
+    session folders the event has now."""
+    ours, foreign = [], []
+    for folder in sorted(Path(event_dir).iterdir()) if Path(event_dir).is_dir() else ():
+        if folder.name in current or not _SESSION_FOLDER.match(folder.name):
+            continue
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        files = list(folder.iterdir())
+        if all(f.is_file() and not f.is_symlink() and _SESSION_OUTPUT.match(f.name) for f in files):
+            ours.append(folder)
+        else:
+            foreign.append(folder)
+    return ours, foreign

@@ -33,6 +33,7 @@ from pipeline.outputs.layout import (
     channel_audio,
     chapters_file,
     recording_track,
+    superseded_sessions,
 )
 from pipeline.outputs.read import made_with, recording_names
 from pipeline.run.options import RunOptions
@@ -222,6 +223,8 @@ def _run_event(
             lags,
             {**options.made_with(), "manifest": manifest_id(event)},
         )
+    warnings = media.warnings + run.corrections.problems
+    warnings += tuple(_remove_superseded(event, event_dir, warn))
     return RunResult(
         event=event,
         event_dir=event_dir,
@@ -229,7 +232,7 @@ def _run_event(
         files=tuple(written),
         cache_hits=run.cache.hits,
         cache_misses=run.cache.misses,
-        warnings=media.warnings + run.corrections.problems,
+        warnings=warnings,
         channels=reports,
         timings=clock.table(),
         cache_by_stage=tuple((k, v[0], v[1]) for k, v in run.cache.by_stage.items()),
@@ -305,6 +308,31 @@ def _english_only(event: Event, model: str, channels: bool) -> None:
                     f"({channel.label}) needs a multilingual model, not --model {model} "
                     "(--interpretation ignore leaves it aside)"
                 )
+
+
+def _remove_superseded(
+    event: Event, event_dir: Path, warn: Callable[[str], None] | None
+) -> list[str]:
+    """Once the new index is written, the session folders of an earlier agenda go (a
+    retitled session's old folder would still be published beside the new one); one
+    holding files the pipeline does not write is left, with a warning. A folder is
+    renamed hidden first, so it is never seen half-removed."""
+    for left in event_dir.glob(".*.removed"):  # a removal a killed run did not finish
+        shutil.rmtree(left, ignore_errors=True)
+    ours, foreign = superseded_sessions(event_dir, {s.slug for s in event.sessions})
+    for folder in ours:
+        gone = folder.with_name(f".{folder.name}.removed")
+        shutil.rmtree(gone, ignore_errors=True)
+        folder.rename(gone)
+        shutil.rmtree(gone)
+    lines = [
+        f"{folder}: a session folder of an earlier agenda, left in place: it holds files "
+        "the pipeline does not write"
+        for folder in foreign
+    ]
+    for line in lines if warn is not None else ():
+        warn(line)
+    return lines
 
 
 def _recording_of(event: Event, session: Session) -> Recording:

@@ -182,3 +182,33 @@ def test_two_events_of_one_title_and_date_never_share_a_folder(tmp_path, make_to
     moved = tmp_path / "moved.toml"
     moved.write_text(events[0].read_text(encoding="utf-8"), encoding="utf-8")
     assert run_event(moved, tmp_path / "out", options).event_dir == first.event_dir
+
+
+def test_a_retitled_sessions_old_folder_goes_unless_it_holds_someone_elses_files(
+    tmp_path, make_tone
+):
+    make_tone("talk.wav", seconds=4)
+    path = tmp_path / "event.toml"
+    agenda = (
+        '[event]\ntitle = "Talk"\n[[recording]]\nfile = "talk.wav"\nlanguage = "en"\n'
+        '[[session]]\ntitle = "{}"\nend = 2\n[[session]]\ntitle = "{}"\nstart = 2\n'
+    )
+    options = RunOptions(model="tiny.en", show_progress=False)
+    path.write_text(agenda.format("Opening", "Panel"), encoding="utf-8")
+    first = run_event(path, tmp_path / "out", options)
+
+    def folders() -> list[str]:
+        return sorted(p.name for p in first.event_dir.iterdir() if p.name[0].isdigit())
+
+    assert folders() == ["01-opening", "02-panel"]
+    path.write_text(agenda.format("Opening", "Panel on telework"), encoding="utf-8")
+    second = run_event(path, tmp_path / "out", options)
+    assert folders() == ["01-opening", "02-panel-on-telework"] and second.warnings == ()
+    # a folder where someone put a file of their own is left, and said
+    (first.event_dir / "02-panel-on-telework" / "notes.docx").write_bytes(b"mine")
+    path.write_text(agenda.format("Opening", "Telework"), encoding="utf-8")
+    third = run_event(path, tmp_path / "out", options)
+    assert folders() == ["01-opening", "02-panel-on-telework", "02-telework"]
+    (line,) = third.warnings
+    assert line.endswith("left in place: it holds files the pipeline does not write")
+    assert (first.event_dir / "02-panel-on-telework" / "notes.docx").read_bytes() == b"mine"
