@@ -4,15 +4,16 @@ for replay pages (nothing outside the outputs folder is ever served)."""
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from pipeline.cache import StageCache, stage_key
+from pipeline.cache import StageCache, cache_key, stage_key
 from pipeline.errors import MediaError
 from pipeline.fsio import atomic_link_or_copy, atomic_path, atomic_write_json, sha256_file
 from pipeline.media.decode import SAMPLE_RATE, pcm
 from pipeline.media.kinds import published_name
-from pipeline.media.probe import pick_stream, probe
+from pipeline.media.probe import last_line, pick_stream, probe
 from pipeline.types import Recording, Session
 
 
@@ -96,12 +97,48 @@ def session_audio(
         "artist": "; ".join(session.speakers),
         "track": str(session.index),
     }
-    export_session_audio(recording, session.start_ms, session.end_ms, dest, tags, offset_ms)
-    if stamp is not None:
-        atomic_write_json(
-            stamp, {"file": dest.name, "size": dest.stat().st_size, "sha256": sha256_file(dest)}
-        )
+    # the same cut under other tags (a session retitled, renumbered): the audio is
+    # copied with the new tags instead of decoded and encoded again
+    cut = (digest, recording.stream, session.start_ms, session.end_ms, *shift)
+    cut_stamp = cache.folder / "session-cut" / f"{cache_key(*cut)}.json" if cache.folder else None
+    earlier = _earlier_cut(cut_stamp)
+    if earlier is not None:
+        retag(earlier, dest, tags)
+    else:
+        export_session_audio(recording, session.start_ms, session.end_ms, dest, tags, offset_ms)
+    if stamp is not None and cut_stamp is not None:
+        seen = {"file": dest.name, "size": dest.stat().st_size, "sha256": sha256_file(dest)}
+        atomic_write_json(stamp, seen)
+        atomic_write_json(cut_stamp, {**seen, "path": str(dest.resolve())})
     return dest
+
+
+def retag(source: Path, dest: Path, tags: Mapping[str, str]) -> Path:
+    """`source`'s audio at `dest` with other tags, the stream copied, not re-encoded."""
+    metadata = [item for k, v in tags.items() for item in ("-metadata", f"{k}={v}")]
+    with atomic_path(dest, suffix=".m4a") as tmp:
+        done = subprocess.run(
+            ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+             "-i", str(source), "-map", "0:a", "-map_metadata", "-1", "-c", "copy",
+             *metadata, "-f", "ipod", str(tmp)],
+            capture_output=True,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise MediaError(f"{source}: cannot copy the session audio ({last_line(done.stderr)})")
+    return dest
+
+
+def _earlier_cut(stamp: Path | None) -> Path | None:
+    """The session audio file an earlier run cut the same way, if it is still as it was
+    written (a file that changed since is never copied)."""
+    if stamp is None or not stamp.is_file():
+        return None
+    try:
+        seen = json.loads(stamp.read_text("utf-8"))
+        path = Path(seen["path"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return path if path.is_file() and _matches(stamp, path) else None
 
 
 def _matches(stamp: Path, dest: Path) -> bool:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+
 import numpy as np
 import pytest
 
@@ -218,3 +220,40 @@ def test_a_damaged_session_audio_file_is_cut_again(make_tone, tmp_path):
     mtime = dest.stat().st_mtime_ns
     session_audio(Recording(source), "digest", session, "Event", dest, cache)
     assert dest.stat().st_mtime_ns == mtime  # intact: not cut again
+
+
+def test_a_retitled_sessions_audio_is_copied_with_its_new_tags_not_encoded_again(
+    tmp_path, run_ffmpeg, monkeypatch
+):
+    import pipeline.media.export as export
+    from pipeline.cache import StageCache
+    from pipeline.types import Session
+
+    source = tmp_path / "talk.wav"
+    run_ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=5", "-ac", "1", str(source))
+    cache = StageCache(tmp_path / "cache")
+    before = Session(2, "Panel", source, 1000, 4000, ("Ana",))
+    first = export.session_audio(
+        Recording(source), "digest", before, "Day", tmp_path / "02-panel" / "session.m4a", cache
+    )
+
+    def never(*args, **kwargs):
+        raise AssertionError("encoded again")
+
+    monkeypatch.setattr(export, "export_session_audio", never)
+    after = Session(2, "Panel on telework", source, 1000, 4000, ("Ana",))
+    dest = tmp_path / "02-panel-on-telework" / "session.m4a"
+    assert export.session_audio(Recording(source), "digest", after, "Day", dest, cache) == dest
+    tags = probe(dest)
+    assert abs(tags.duration_ms - probe(first).duration_ms) < 50
+    title = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format_tags=title", "-of", "csv=p=0",
+         str(dest)],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert title == "Panel on telework"
+    # the file the last run wrote changed behind our back: it is never copied
+    dest.write_bytes(b"not audio any more")
+    moved = Session(2, "Panel, moved", source, 1000, 4000, ("Ana",))
+    with pytest.raises(AssertionError, match="encoded again"):
+        export.session_audio(Recording(source), "digest", moved, "Day", tmp_path / "x.m4a", cache)
