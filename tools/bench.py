@@ -148,6 +148,35 @@ def ours(event: Path, out: Path, truth) -> tuple[float, int, dict[str, float], d
     return took, usage.ru_maxrss // 1024, score(words, truth) if truth else {}, stages, stdout
 
 
+EDITS = (  # (what a person changes in the sample's manifest, the text before, after)
+    ("nothing", "", ""),
+    ("a session retitled", 'title = "Accidents, sport', 'title = "Accidents and sport'),
+    ("a boundary moved by 3 s", '"00:01:58.600"', '"00:02:01.600"'),
+    ("a glossary term added", 'keep = ["USOC"', 'keep = ["WAPES", "USOC"'),
+)
+
+
+def reruns(folder: Path) -> list[tuple[str, float]]:
+    """Wall time of the sample event's first run (with its cache and channels), then of
+    a run after each edit in EDITS, one after the other."""
+    event = folder / "rerun.toml"
+    (folder / SAMPLE.name).symlink_to(SAMPLE)
+    text = MANIFEST.read_text(encoding="utf-8")
+    times = []
+    for label, before, after in (("first run", "", ""), *EDITS):
+        text = text.replace(before, after) if before else text
+        event.write_text(text, encoding="utf-8")
+        t = time.perf_counter()
+        out = folder / "out-rerun"
+        subprocess.run(
+            [sys.executable, "-m", "pipeline", "run", str(event), "--out", str(out), "-q"],
+            check=True,
+            capture_output=True,
+        )
+        times.append((label, time.perf_counter() - t))
+    return times
+
+
 def wer_line(scores: dict[str, float]) -> str:
     return " / ".join(f"{scores[k]:.2f}" for k in ("en", "fr", "es")) if scores else "-"
 
@@ -168,6 +197,7 @@ def main() -> int:
         silent_s, silent_rss, _, silent_stages, _ = ours(
             manifest(folder, silent, False, "3h"), folder / "out-3h", []
         )
+        again = reruns(folder)
     print(f"audio: {SAMPLE.name} x{COPIES} = {duration / 60:.1f} min of real speech (en, fr, es);")
     print(f"       and a {SILENT_HOURS}-hour recording (the sample, then silence); "
           "Whisper base int8 on this machine\n")  # fmt: skip
@@ -196,6 +226,10 @@ def main() -> int:
     print("  stages (3-hour recording): "
           + ", ".join(f"{k} {v:.1f} s" for k, v in silent_stages.items()))  # fmt: skip
     print("  batched / unbatched: not measured (no batching yet)")
+    (_, first), *edits = again
+    print(f"\nre-runs of the sample event (with its channels; first run {first:.1f} s):")
+    for label, took in edits:
+        print(f"  after {label}: {took:.1f} s, {took / first:.1%} of the first run")
     return 0
 
 
