@@ -39,7 +39,7 @@ from pipeline.outputs.read import made_with, recording_names
 from pipeline.run.options import RunOptions
 from pipeline.run.progress import Note, StageClock, progress_bar
 from pipeline.transcribe.channels import transcribe_channel, with_channels
-from pipeline.transcribe.english_only import refuse_other_speech
+from pipeline.transcribe.english_only import refuse_other_speech, undeclared
 from pipeline.transcribe.recording import AudioSource, SpeechRequest, transcribe_recording
 from pipeline.transcribe.whisper import Recogniser
 from pipeline.translate.engines import MT_MODES, Engines
@@ -170,9 +170,7 @@ def _run_event(
     )
     if not run.recogniser.multilingual:
         _english_only(event, options.model, channels=options.interpretation == "prefer")
-        if any(not (s.language or _recording_of(event, s).language) for s in event.sessions):
-            with clock.stage("language check", "of undeclared sessions (English-only model)"):
-                _heard_english(run)
+        _heard_english(run)
     for problem in run.corrections.problems if warn is not None else ():
         warn(problem)
     tracks: list[SessionTrack] = []
@@ -335,23 +333,25 @@ def _remove_superseded(
     return lines
 
 
-def _recording_of(event: Event, session: Session) -> Recording:
-    return next(r for r in event.recordings if r.file == session.recording)
-
-
 def _heard_english(run: _Services) -> None:
     """Sessions left undeclared must sound English to an English-only model: heard by
     the multilingual model when it is installed, before any decoding."""
+    by_recording = [
+        (recording, [s for s in run.event.sessions if s.recording == recording.file])
+        for recording in run.event.recordings
+    ]
+    if not any(undeclared(sessions, recording) for recording, sessions in by_recording):
+        return
     try:
         detector = Recogniser(whisper_model(DEFAULT_WHISPER_MODEL), run.options.transcribe)
     except ModelMissingError:
         return  # nothing to hear them with: the declared languages were checked
-    for recording in run.event.recordings:
-        sessions = [s for s in run.event.sessions if s.recording == recording.file]
-        source = AudioSource(recording, run.digest(recording.file))
-        refuse_other_speech(
-            source, sessions, run.options.transcribe, run.cache, detector, run.options.model
-        )
+    with run.clock.stage("language check", "of undeclared sessions (English-only model)"):
+        for recording, sessions in by_recording:
+            source = AudioSource(recording, run.digest(recording.file))
+            refuse_other_speech(
+                source, sessions, run.options.transcribe, run.cache, detector, run.options.model
+            )
 
 
 def channel_reports(event: Event, tracks: Sequence[SessionTrack]) -> tuple[ChannelReport, ...]:

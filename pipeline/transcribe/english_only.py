@@ -24,11 +24,16 @@ from pipeline.media.decode import decode
 from pipeline.transcribe.recording import AudioSource, speech_map
 from pipeline.transcribe.vad import slice_ms
 from pipeline.transcribe.whisper import Recogniser, TranscribeOptions
-from pipeline.types import Session
+from pipeline.types import Recording, Session
 
 LISTEN_MS = 30_000  # one Whisper window of the session's speech
 NOT_ENGLISH = 0.2  # P(en) under this...
 OTHER_SURE = 0.5  # ...with another language on top at least this sure
+
+
+def undeclared(sessions: Sequence[Session], recording: Recording) -> list[Session]:
+    """The sessions whose language the manifest leaves to be heard."""
+    return [s for s in sessions if not (s.language or recording.language)]
 
 
 def session_speech(
@@ -63,8 +68,8 @@ def refuse_other_speech(
     """ModelMissingError when a session of the recording whose language is not
     declared does not sound English (the recording's VAD is the transcribe stage's,
     cached; the detection is cached too)."""
-    undeclared = [s for s in sessions if not (s.language or source.recording.language)]
-    if not undeclared:
+    unheard = undeclared(sessions, source.recording)
+    if not unheard:
         return
     audio: list[np.ndarray] = []
 
@@ -74,7 +79,7 @@ def refuse_other_speech(
         return audio[0]
 
     regions = speech_map(source, options, cache, samples)
-    for session in undeclared:
+    for session in unheard:
         mine = [(s, e) for s, e in regions if main_session(s, e, sessions) == session]
         if not mine:
             continue
