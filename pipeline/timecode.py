@@ -11,6 +11,9 @@ output needs, so every format rounds and clamps the same way.
 | `short_clock`   | 01:02, 1:01:02 | transcript paragraph stamps                |
 | `seconds`       | 62.345         | JSON outputs                               |
 | `seconds_fragment` | 62.345, 120    | `#t=` media fragments and data attributes  |
+
+and spans of time: how long two share (`overlap_ms`), which of many a span shares
+most with (`most_overlapping`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
 _TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d{1,3})?)$")
@@ -86,3 +90,22 @@ def seconds_fragment(ms: int) -> str:
     """Seconds for a `#t=` media fragment: no trailing zeros, no exponent."""
     text = f"{max(0, ms) / 1000:.3f}".rstrip("0").rstrip(".")
     return text or "0"
+
+
+Span = tuple[int, int]  # (start, end) in milliseconds
+
+
+def overlap_ms(a: Span, b: Span) -> int:
+    """How long two spans share; 0 when they do not meet."""
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def most_overlapping(span: Span, spans: Sequence[Span]) -> int | None:
+    """The index of the span in `spans` that shares the most with `span` (the first
+    on a tie), or None when none shares any."""
+    best, most = None, 0
+    for i, other in enumerate(spans):
+        shared = overlap_ms(span, other)
+        if shared > most:
+            best, most = i, shared
+    return best

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from pipeline.timecode import most_overlapping
 from pipeline.types import Segment, Session, Word
 
 
@@ -60,9 +61,5 @@ def split_segments(
 
 def main_session(start_ms: int, end_ms: int, sessions: Sequence[Session]) -> Session | None:
     """The session that overlaps a span the most (to pick a chunk's language)."""
-    best, best_overlap = None, 0
-    for s in sessions:
-        overlap = min(end_ms, s.end_ms) - max(start_ms, s.start_ms)
-        if overlap > best_overlap:
-            best, best_overlap = s, overlap
-    return best
+    best = most_overlapping((start_ms, end_ms), [(s.start_ms, s.end_ms) for s in sessions])
+    return None if best is None else sessions[best]

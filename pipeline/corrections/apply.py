@@ -27,6 +27,7 @@ import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from pipeline.timecode import most_overlapping
 from pipeline.types import Cue, Sentence, Word
 
 SPOKEN = ("original", "person")
@@ -48,18 +49,9 @@ def _normalised(text: str) -> str:
     return " ".join(text.split())
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return min(a[1], b[1]) - max(a[0], b[0])
-
-
 def _owner(sentences: Sequence[Sentence], cue: Cue) -> int | None:
     """The sentence the cue overlaps most, or None when it overlaps none."""
-    best, best_overlap = None, 0
-    for i, s in enumerate(sentences):
-        ov = _overlap((cue.start_ms, cue.end_ms), (s.start_ms, s.end_ms))
-        if ov > best_overlap:
-            best, best_overlap = i, ov
-    return best
+    return most_overlapping((cue.start_ms, cue.end_ms), [(s.start_ms, s.end_ms) for s in sentences])
 
 
 def is_spoken_in(sentence: Sentence, language: str) -> bool:

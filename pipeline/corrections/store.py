@@ -30,7 +30,7 @@ from typing import Any
 from pipeline.errors import SubtitleError
 from pipeline.fsio import atomic_write_json, slugify
 from pipeline.subtitles.reader import read_subtitles
-from pipeline.timecode import clock_ms, seconds
+from pipeline.timecode import clock_ms, overlap_ms, seconds
 from pipeline.types import ORIGINS, Cue, Event, Session
 
 CORRECTIONS_DIR = "corrections"
@@ -254,10 +254,6 @@ def read_corrections(event: Event) -> tuple[tuple[Correction, ...], tuple[str, .
 # -- matching ---------------------------------------------------------------------------
 
 
-def _shared(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
 def session_for(event: Event, correction: Correction) -> Session | None:
     """The session a correction belongs to: same recording and title, else the one in
     the same place; None when none is."""
@@ -272,11 +268,11 @@ def session_for(event: Event, correction: Correction) -> Session | None:
     if len(titled) == 1 or (titled and correction.start_ms < 0):
         return titled[0]
     if titled:  # the same title twice in the agenda: the one in the same place
-        return max(titled, key=lambda s: _shared((s.start_ms, s.end_ms), span))
+        return max(titled, key=lambda s: overlap_ms((s.start_ms, s.end_ms), span))
     if correction.start_ms < 0 or correction.end_ms <= correction.start_ms:
         return None
     for s in sessions:
-        shared = _shared((s.start_ms, s.end_ms), span)
+        shared = overlap_ms((s.start_ms, s.end_ms), span)
         if (
             shared >= SAME_PLACE * (s.end_ms - s.start_ms)
             and shared >= SAME_PLACE * (span[1] - span[0])

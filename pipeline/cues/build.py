@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from pipeline.subtitles.profiles import DEFAULT_PROFILE, PROFILES, SubtitleProfile, get_profile
+from pipeline.timecode import overlap_ms
 from pipeline.types import Cue, Interpretation, Sentence, SessionTrack, Word
 
 __all__ = [
@@ -644,7 +645,7 @@ def _still_unsure(cue: Cue, sentences: Sequence[Sentence]) -> Cue:
     unsure = any(
         s.low_confidence
         and not s.reviewed
-        and min(cue.end_ms, s.end_ms) > max(cue.start_ms, s.start_ms)
+        and overlap_ms((cue.start_ms, cue.end_ms), (s.start_ms, s.end_ms))
         for s in sentences
     )
     return replace(cue, low_confidence=unsure)

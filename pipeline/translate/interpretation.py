@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from pipeline.sentences import build_sentences
+from pipeline.timecode import overlap_ms
 from pipeline.types import ChannelTranscript, Interpretation, Sentence
 
 INTERPRETATION_ENGINE = "whisper (interpretation)"
@@ -193,8 +194,8 @@ def _relays(sentence: Sentence, spoken: Sequence[Sentence]) -> bool:
     for floor in spoken:
         if floor.start_ms > sentence.end_ms + MAX_LAG_MS:
             break
-        overlap = min(sentence.end_ms, floor.end_ms + 1000) - max(sentence.start_ms, floor.start_ms)
-        if overlap > length / 2:
+        heard = (floor.start_ms, floor.end_ms + 1000)
+        if overlap_ms((sentence.start_ms, sentence.end_ms), heard) > length / 2:
             return True
         near = abs(sentence.start_ms - floor.start_ms) <= MAX_LAG_MS
         if near and chrf(sentence.text, floor.text, beta=1.0) >= RELAY_SIMILARITY:
