@@ -36,7 +36,7 @@ from pipeline.transcribe.whisper import load_model  # noqa: E402
 from pipeline.types import Recording  # noqa: E402
 
 SAMPLE = ROOT / "recordings" / "sample-webinar.mp4"
-MANIFEST = ROOT / "recordings" / "sample-event.toml"  # kept for tools that import it
+MANIFEST = ROOT / "recordings" / "sample-event.toml"  # the sample event, for the re-runs
 CLIPS = ROOT / "recordings" / "sample-webinar.clips.tsv"
 COPIES = 3
 SILENT_HOURS = 3
