@@ -37,8 +37,8 @@ def _default(obj: Any) -> Any:
 # stage -> (code version, the stages whose results it reads)
 STAGE_VERSIONS: dict[str, tuple[int, tuple[str, ...]]] = {
     "vad": (1, ()),
-    "language": (2, ("vad",)),
-    "transcribe": (4, ("vad", "language")),
+    "language": (3, ("vad",)),
+    "transcribe": (5, ("vad", "language")),
     "translate": (1, ("vad", "language", "transcribe")),
     "session-audio": (2, ()),
 }

@@ -19,6 +19,9 @@ from pipeline.types import Recording, Session
 CLIP = Path(__file__).resolve().parents[2] / "shared" / "speech" / "fleurs" / "fleurs-en-004.ogg"
 
 
+UNBATCHED = TranscribeOptions(batch_size=0)  # the fake answers like faster-whisper's transcribe
+
+
 def run_stages(folder: Path) -> dict[str, int]:
     """Transcribe and translate the clip; misses per stage folder of the cache."""
     cache = StageCache(folder)
@@ -27,7 +30,7 @@ def run_stages(folder: Path) -> dict[str, int]:
     agenda = (Session(1, "S1", CLIP, 0, 20_000),)
     request = SpeechRequest(languages=("en", "fr"))
     (transcript,) = transcribe_recording(
-        source, agenda, TranscribeOptions(), cache, FakeRecogniser(FakeWhisper()), request
+        source, agenda, UNBATCHED, cache, FakeRecogniser(FakeWhisper()), request
     )
     language_tracks(transcript, ("en", "fr"), FakeEngines(), cache)
     now = {p.name: len(list(p.glob("*.json"))) for p in folder.glob("*")}

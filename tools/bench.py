@@ -113,6 +113,34 @@ def plain_whisper(recording: Path, truth) -> tuple[float, dict[str, float]]:
     return time.perf_counter() - t, score(words, truth)
 
 
+def transcription(recording: Path, batch_size: int) -> float:
+    """Seconds for the transcribe stage alone (VAD, language, decoding; no cache) on the
+    whole recording as one session, in three languages."""
+    from pipeline.cache import StageCache
+    from pipeline.transcribe.recording import AudioSource, SpeechRequest, transcribe_recording
+    from pipeline.transcribe.whisper import Recogniser, TranscribeOptions
+    from pipeline.types import Session
+
+    options = TranscribeOptions(batch_size=batch_size)
+    recogniser = Recogniser(whisper_model("base"), options)
+    assert recogniser.model  # loaded before the clock starts, as for plain faster-whisper
+    whole = [Session(1, "all", recording, 0, 10**9)]
+    request = SpeechRequest(languages=("en", "fr", "es"))
+    t = time.perf_counter()
+    transcribe_recording(
+        AudioSource(Recording(recording), "bench"), whole, options, StageCache(None),
+        recogniser, request,
+    )  # fmt: skip
+    return time.perf_counter() - t
+
+
+BATCHING = (  # (label, TranscribeOptions.batch_size)
+    ("batched, 4 trimmed windows at a time", 4),
+    ("unbatched, 1 trimmed window at a time", 1),
+    ("faster-whisper's transcribe, one 30 s window at a time", 0),
+)
+
+
 def ours(event: Path, out: Path, truth) -> tuple[float, int, dict[str, float], dict, dict]:
     """(seconds, peak RSS in MiB, WER, seconds per stage, the summary's other lines)."""
     command = [sys.executable, "-m", "pipeline", "run", str(event), "--out", str(out),
@@ -197,6 +225,7 @@ def main() -> int:
         silent_s, silent_rss, _, silent_stages, _ = ours(
             manifest(folder, silent, False, "3h"), folder / "out-3h", []
         )
+        batching = [(label, transcription(long, size)) for label, size in BATCHING]
         again = reruns(folder)
     print(f"audio: {SAMPLE.name} x{COPIES} = {duration / 60:.1f} min of real speech (en, fr, es);")
     print(f"       and a {SILENT_HOURS}-hour recording (the sample, then silence); "
@@ -225,7 +254,10 @@ def main() -> int:
           + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))  # fmt: skip
     print("  stages (3-hour recording): "
           + ", ".join(f"{k} {v:.1f} s" for k, v in silent_stages.items()))  # fmt: skip
-    print("  batched / unbatched: not measured (no batching yet)")
+    batched = batching[0][1]
+    print("  transcribe stage alone (3x sample, one session, no cache):")
+    for label, took in batching:
+        print(f"    {label}: {took:.1f} s, {took / batched:.2f}x batched")
     (_, first), *edits = again
     print(f"\nre-runs of the sample event (with its channels; first run {first:.1f} s):")
     for label, took in edits:

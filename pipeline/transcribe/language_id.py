@@ -1,8 +1,9 @@
 """Which language each stretch of speech is in, among the event's languages.
 
 Speakers in one webinar use different languages, and panellists switch mid-session.
-Whisper's detector is asked per speech region; its answer is restricted to the
-event's languages (a French speaker is never tagged Catalan). Regions are then given
+Whisper's detector is asked per speech region (`batch.Encoder.detect`, whose encoder
+output decoding then reuses); its answer is restricted to the event's languages (a
+French speaker is never tagged Catalan). Regions are then given
 the most likely sequence of languages, where a change of language needs evidence
 (`assign_languages`): regions too short or too uncertain to judge take the language
 around them, and one noisy region does not split a speech.
@@ -14,45 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from pipeline.transcribe.vad import slice_ms
-
 MIN_DETECT_MS = 1500  # shorter regions are judged by their neighbours
-
-
-WINDOW_FRAMES = 3000  # Whisper's 30 s window, in 10 ms feature frames
-DETECT_FRAMES = 1000  # the least the encoder is given to detect a language: 10 s
-
-
-def detect_language(model, samples: np.ndarray, allowed: Sequence[str]) -> dict[str, float]:
-    """Language probabilities restricted to `allowed`, renormalised.
-
-    The encoder is given the region in a 10 s window (longer regions: their own
-    length, up to 30 s), not a 30 s one padded with silence: CTranslate2 takes the
-    shorter input. On the 15 FLEURS clips cut to 1.6, 3 and 6 s and whole, and a 2.3 s
-    region after hold music, it found the language 52 times of 61 (30 s windows: 53)
-    in 5.7 s instead of 23.0 s; with only the region's own frames, 51, and the region
-    after the hold music came out French. Most misses are 1.6 s cuts, wrong and sure
-    in any window: short regions weigh little in `assign_languages`."""
-    if not model.model.is_multilingual:
-        return {"en": 1.0}
-    features = model.feature_extractor(samples)[..., :WINDOW_FRAMES]
-    frames = max(features.shape[-1], DETECT_FRAMES)
-    frames += frames % 2  # the encoder's convolution halves the frames
-    features = np.pad(features, ((0, 0), (0, frames - features.shape[-1])))
-    results = model.model.detect_language(model.encode(features))[0]
-    probs = {token[2:-2]: p for token, p in results if token[2:-2] in allowed}
-    total = sum(probs.values()) or 1.0
-    return {lang: probs.get(lang, 0.0) / total for lang in allowed}
-
-
-def region_probabilities(
-    model, samples: np.ndarray, regions: Sequence[tuple[int, int]], allowed: Sequence[str]
-) -> list[dict[str, float]]:
-    """Per region (recording ms), language probabilities; {} for regions too short."""
-    return [
-        detect_language(model, slice_ms(samples, s, e), allowed) if e - s >= MIN_DETECT_MS else {}
-        for s, e in regions
-    ]
 
 
 def majority_language(

@@ -15,13 +15,19 @@ from typing import Any
 from pipeline.agenda.sessions import main_session, split_segments
 from pipeline.cache import StageCache, as_list_of, as_spans, stage_key
 from pipeline.media.decode import decode
+from pipeline.transcribe.batch import Encoder
 from pipeline.transcribe.language_id import (
+    MIN_DETECT_MS,
     assign_languages,
     majority_language,
-    region_probabilities,
 )
 from pipeline.transcribe.vad import Chunk, group_chunks, merge_regions, speech_regions
-from pipeline.transcribe.whisper import Recogniser, TranscribeOptions, transcribe_chunks
+from pipeline.transcribe.whisper import (
+    Recogniser,
+    TranscribeOptions,
+    chunk_windows,
+    transcribe_chunks,
+)
 from pipeline.types import Recording, Segment, Session, SessionTranscript, Word
 
 Regions = list[tuple[int, int]]
@@ -95,6 +101,7 @@ class _Decoder:
         prompt: str | None,
         task: str = "transcribe",
         progress: Callable[[int], None] | None = None,
+        encoder: Encoder | None = None,
     ) -> tuple[Segment, ...]:
         # `speech` follows from `source` and `options`, already in the key.
         key = stage_key(
@@ -120,6 +127,7 @@ class _Decoder:
                 progress=progress,
                 task=task,
                 speech=self.speech,
+                encoder=encoder,
             ),
             segments_to_json,
             segments_from_json,
@@ -160,14 +168,17 @@ def transcribe_recording(
         session_regions = by_session[session.index]
         if not session_regions:
             continue
-        langs = region_languages(
-            audio, session, session_regions, request.languages, cache, recogniser, samples
+        langs, encoder = region_languages(
+            audio, session, session_regions, request.languages, decoder
         )
         chunks = group_chunks(
             session_regions, options.max_chunk_ms, options.vad.min_chunk_ms, langs
         )
         prompt = vocabulary_prompt(request.glossary, session)
-        segments += decoder.decode(chunks, _main_language(chunks), prompt, progress=advance)
+        segments += decoder.decode(
+            chunks, _main_language(chunks), prompt, progress=advance, encoder=encoder
+        )
+        del encoder
         if request.speech_translation and "en" in request.languages:
             translations[session.index] = speech_translation(decoder, chunks)
     per_session = split_segments(segments, sessions)
@@ -207,24 +218,39 @@ def region_languages(
     session: Session,
     regions: Regions,
     languages: Sequence[str],
-    cache: StageCache,
-    recogniser: Recogniser,
-    samples: Callable,
-) -> list[str]:
-    """The language of each speech region: declared, or detected region by region."""
+    decoder: _Decoder,
+) -> tuple[list[str], Encoder | None]:
+    """The language of each speech region: declared, or detected region by region;
+    and the encoder that heard them (None if nothing was encoded), whose output
+    decoding reuses where a chunk is one region."""
     declared = session.language or audio.recording.language
+    recogniser = decoder.recogniser
     if declared or not recogniser.multilingual:
-        return [declared or "en"] * len(regions)
+        return [declared or "en"] * len(regions), None
+    encoder: Encoder | None = None
+
+    def detect() -> list[dict[str, float]]:
+        nonlocal encoder
+        encoder = Encoder(recogniser.model, decoder.samples(), decoder.options.batch_size)
+        alone = [Chunk(s, e, ((s, e),)) for s, e in regions]
+        windows = chunk_windows(alone, decoder.speech, decoder.options)
+        heard = [i for i, (s, e) in enumerate(regions) if e - s >= MIN_DETECT_MS]
+        found = encoder.detect([windows[i] for i in heard], languages)
+        probs: list[dict[str, float]] = [{} for _ in regions]
+        for i, p in zip(heard, found, strict=True):
+            probs[i] = p
+        return probs
+
     key = stage_key("language", audio.key(), recogniser.sha256, regions, tuple(languages))
-    probs = cache.get_or_compute(
+    probs = decoder.cache.get_or_compute(
         "language",
         key,
-        lambda: region_probabilities(recogniser.model, samples(), regions, languages),
+        detect,
         lambda v: v,
         lambda v: as_list_of(dict, v, len(regions)),
     )
     fallback = majority_language(regions, probs) or languages[0]
-    return assign_languages(regions, probs, fallback)
+    return assign_languages(regions, probs, fallback), encoder
 
 
 def speech_translation(decoder: _Decoder, chunks: Sequence[Chunk]) -> tuple[Segment, ...]:

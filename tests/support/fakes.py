@@ -24,7 +24,10 @@ class FakeWhisper:
         self.calls = []
         self.model = SimpleNamespace(
             is_multilingual=self.multilingual,
-            detect_language=lambda encoded: [[("<|fr|>", 0.9), ("<|en|>", 0.05), ("<|es|>", 0.05)]],
+            detect_language=lambda encoded: [
+                [("<|fr|>", 0.9), ("<|en|>", 0.05), ("<|es|>", 0.05)]
+            ]
+            * len(encoded),
         )
         self.encoded: list[int] = []  # frames given to the encoder, per call
 

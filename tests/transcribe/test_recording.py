@@ -28,6 +28,11 @@ def source() -> AudioSource:
     return AudioSource(Recording(CLIP), sha256_file(CLIP))
 
 
+# The fake answers like faster-whisper's own `transcribe`: decoding goes that way here
+# (batch_size 0); batched decoding runs with the real model in test_batch.py.
+UNBATCHED = TranscribeOptions(batch_size=0)
+
+
 def sessions(*spans: tuple[int, int]) -> tuple[Session, ...]:
     return tuple(
         Session(index=i, title=f"S{i}", recording=CLIP, start_ms=a, end_ms=b)
@@ -40,7 +45,7 @@ def test_each_session_gets_the_speech_inside_it_in_the_language_detected(tmp_pat
     agenda = sessions((0, 20_000))
     request = SpeechRequest(languages=("en", "fr", "es"), glossary=("VDAB",))
     (transcript,) = transcribe_recording(
-        source, agenda, TranscribeOptions(), StageCache(tmp_path), FakeRecogniser(fake), request
+        source, agenda, UNBATCHED, StageCache(tmp_path), FakeRecogniser(fake), request
     )
     assert transcript.session == agenda[0]
     assert transcript.speech_translation is None  # not asked for
@@ -50,7 +55,7 @@ def test_each_session_gets_the_speech_inside_it_in_the_language_detected(tmp_pat
     assert {c["language"] for c in fake.calls} == {"fr"}
     assert {c["initial_prompt"] for c in fake.calls} == {"VDAB."}  # the glossary primes it
     assert all(c["condition_on_previous_text"] is False for c in fake.calls)
-    # language detection encodes each region's own frames, not a padded 30 s window
+    # language detection encodes each region's window, not a padded 30 s one
     assert fake.encoded and all(n < 3000 for n in fake.encoded)
 
 
@@ -59,7 +64,7 @@ def test_a_cached_recording_never_reaches_the_model(tmp_path, source):
     first = transcribe_recording(
         source,
         sessions((0, 20_000)),
-        TranscribeOptions(),
+        UNBATCHED,
         StageCache(tmp_path),
         FakeRecogniser(FakeWhisper()),
         request,
@@ -67,7 +72,7 @@ def test_a_cached_recording_never_reaches_the_model(tmp_path, source):
     again = FakeWhisper()
     cache = StageCache(tmp_path)
     second = transcribe_recording(
-        source, sessions((0, 20_000)), TranscribeOptions(), cache, FakeRecogniser(again), request
+        source, sessions((0, 20_000)), UNBATCHED, cache, FakeRecogniser(again), request
     )
     assert second == first
     assert again.calls == [] and cache.misses == 0 and cache.hits >= 3  # vad, language, text
@@ -79,7 +84,7 @@ def test_speech_translation_is_asked_for_and_marked_as_such(tmp_path, source):
     (transcript,) = transcribe_recording(
         source,
         sessions((0, 20_000)),
-        TranscribeOptions(),
+        UNBATCHED,
         StageCache(None),
         FakeRecogniser(fake),
         request,
@@ -96,7 +101,7 @@ def test_an_english_only_model_decodes_in_the_declared_language(tmp_path, source
     (transcript,) = transcribe_recording(
         source,
         agenda,
-        TranscribeOptions(),
+        UNBATCHED,
         StageCache(None),
         FakeRecogniser(fake),
         SpeechRequest(languages=("en", "es")),
