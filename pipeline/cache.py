@@ -40,7 +40,8 @@ STAGE_VERSIONS: dict[str, tuple[int, tuple[str, ...]]] = {
     "language": (3, ("vad",)),
     "transcribe": (5, ("vad", "language")),
     "translate": (1, ("vad", "language", "transcribe")),
-    "session-audio": (2, ()),
+    "session-audio": (3, ()),
+    "cues": (1, ("vad", "language", "transcribe", "translate")),
 }
 
 

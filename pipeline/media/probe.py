@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 import shutil
 from dataclasses import dataclass
@@ -43,9 +45,20 @@ def last_line(stderr: bytes | None) -> str:
 
 
 def ffprobe(path: Path) -> dict:
-    """ffprobe's description of a file; one-line MediaError when it is not media."""
+    """ffprobe's description of a file; one-line MediaError when it is not media.
+    Asked once per process for a file as it is (path, size, time): a re-run of the
+    sample event probed the recording 7 times, 0.6 s of 1.9 s."""
     try:
-        return ffmpeg.probe(str(path))
+        stat = path.stat()
+    except OSError:
+        raise MediaError(f"{path}: file not found") from None
+    return copy.deepcopy(_ffprobe(str(path), stat.st_size, stat.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=64)
+def _ffprobe(path: str, size: int, mtime_ns: int) -> dict:
+    try:
+        return ffmpeg.probe(path)
     except ffmpeg.Error as exc:
         reason = last_line(exc.stderr).removeprefix(f"{path}: ")  # the path is said once
         raise MediaError(f"{path}: not a media file ffmpeg can read ({reason})") from None

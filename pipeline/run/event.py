@@ -470,7 +470,9 @@ def _session(
     )
     done = []
     for text in texts:
-        track = cue_track(text, run.options.profile, corrections.get(text.language, ()))
+        track = cue_track(
+            text, run.options.profile, corrections.get(text.language, ()), run.cache
+        )
         paths = write_session_track(
             track,
             run.event,

@@ -26,7 +26,7 @@ from pipeline.transcribe.whisper import (
     Recogniser,
     TranscribeOptions,
     chunk_windows,
-    transcribe_chunks,
+    transcribe_each,
 )
 from pipeline.types import Recording, Segment, Session, SessionTranscript, Word
 
@@ -103,35 +103,49 @@ class _Decoder:
         progress: Callable[[int], None] | None = None,
         encoder: Encoder | None = None,
     ) -> tuple[Segment, ...]:
-        # `speech` follows from `source` and `options`, already in the key.
-        key = stage_key(
-            "transcribe",
-            task,
-            self.source.key(),
-            self.recogniser.sha256,
-            chunks,
-            language,
-            prompt,
-            self.options,
-        )
-        return self.cache.get_or_compute(
-            "transcribe" if task == "transcribe" else "speech-translation",
-            key,
-            lambda: transcribe_chunks(
+        """The chunks' segments, each chunk cached on its own: after an agenda edit only
+        the chunks that changed (near a moved boundary, say) are decoded again."""
+        # `speech` follows from `source` and `options`, already in the key; a chunk's
+        # window and context follow from it and the chunk.
+        keys = [
+            stage_key(
+                "transcribe",
+                task,
+                self.source.key(),
+                self.recogniser.sha256,
+                chunk,
+                chunk.language or language,
+                prompt,
+                self.options,
+            )
+            for chunk in chunks
+        ]
+
+        def missing(indices: list[int]) -> list[tuple[Segment, ...]]:
+            if progress is not None:  # what the cache holds counts as done
+                held = set(range(len(chunks))) - set(indices)
+                progress(sum(chunks[i].end_ms - chunks[i].start_ms for i in held))
+            return transcribe_each(
                 self.recogniser.model,
                 self.samples(),
                 language,
-                chunks,
+                [chunks[i] for i in indices],
                 prompt,
                 self.options,
                 progress=progress,
                 task=task,
                 speech=self.speech,
                 encoder=encoder,
-            ),
+            )
+
+        each = self.cache.get_or_compute_many(
+            "transcribe" if task == "transcribe" else "speech-translation",
+            keys,
+            missing,
             segments_to_json,
             segments_from_json,
         )
+        return tuple(s for segments in each for s in segments)
 
 
 def transcribe_recording(
@@ -228,29 +242,37 @@ def region_languages(
     if declared or not recogniser.multilingual:
         return [declared or "en"] * len(regions), None
     encoder: Encoder | None = None
+    alone = [Chunk(s, e, ((s, e),)) for s, e in regions]
+    windows = chunk_windows(alone, decoder.speech, decoder.options)
 
-    def detect() -> list[dict[str, float]]:
+    def detect(indices: list[int]) -> list[dict[str, float]]:
         nonlocal encoder
-        encoder = Encoder(recogniser.model, decoder.samples(), decoder.options.batch_size)
-        alone = [Chunk(s, e, ((s, e),)) for s, e in regions]
-        windows = chunk_windows(alone, decoder.speech, decoder.options)
-        heard = [i for i, (s, e) in enumerate(regions) if e - s >= MIN_DETECT_MS]
-        found = encoder.detect([windows[i] for i in heard], languages)
-        probs: list[dict[str, float]] = [{} for _ in regions]
-        for i, p in zip(heard, found, strict=True):
-            probs[i] = p
-        return probs
+        heard = [i for i in indices if regions[i][1] - regions[i][0] >= MIN_DETECT_MS]
+        probs: dict[int, dict[str, float]] = {i: {} for i in indices}
+        if heard:
+            encoder = Encoder(recogniser.model, decoder.samples(), decoder.options.batch_size)
+            found = encoder.detect([windows[i] for i in heard], languages)
+            probs.update(zip(heard, found, strict=True))
+        return [probs[i] for i in indices]
 
-    key = stage_key("language", audio.key(), recogniser.sha256, regions, tuple(languages))
-    probs = decoder.cache.get_or_compute(
-        "language",
-        key,
-        detect,
-        lambda v: v,
-        lambda v: as_list_of(dict, v, len(regions)),
-    )
+    # one entry per region (its window is in the key): an agenda edit that moves
+    # regions to another session detects nothing again
+    keys = [
+        stage_key("language", audio.key(), recogniser.sha256, r, w, tuple(languages))
+        for r, w in zip(regions, windows, strict=True)
+    ]
+    probs = decoder.cache.get_or_compute_many("language", keys, detect, dict, _probabilities)
     fallback = majority_language(regions, probs) or languages[0]
     return assign_languages(regions, probs, fallback), encoder
+
+
+def _probabilities(value: Any) -> dict[str, float]:
+    """A cached detection: {language: probability}; TypeError for anything else."""
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, (int, float)) for k, v in value.items()
+    ):
+        raise TypeError("a cached language detection must map languages to probabilities")
+    return value
 
 
 def speech_translation(decoder: _Decoder, chunks: Sequence[Chunk]) -> tuple[Segment, ...]:

@@ -170,6 +170,27 @@ def transcribe_chunks(
     encoder: Encoder | None = None,
 ) -> tuple[Segment, ...]:
     """Decode each chunk on its own; re-decode speech that yielded no text.
+    (`transcribe_each`, its segments in one tuple.)"""
+    each = transcribe_each(
+        model, samples, language, chunks, prompt, options, progress, task, speech, encoder
+    )
+    return tuple(s for segments in each for s in segments)
+
+
+def transcribe_each(
+    model,
+    samples: np.ndarray,
+    language: str,
+    chunks: Sequence[Chunk],
+    prompt: str | None,
+    options: TranscribeOptions,
+    progress: Callable[[int], None] | None = None,
+    task: str = "transcribe",
+    speech: Sequence[tuple[int, int]] | None = None,
+    encoder: Encoder | None = None,
+) -> list[tuple[Segment, ...]]:
+    """Each chunk's segments, decoded on its own; speech that yielded no text is
+    decoded again.
 
     `samples` is the whole recording; chunk times are recording times. A chunk is
     decoded in its own `language` when it has one, else in `language`. `speech` is
@@ -191,7 +212,7 @@ def transcribe_chunks(
         decoded[i] = segments
         if progress:
             progress(chunks[i].end_ms - chunks[i].start_ms)
-    out: list[Segment] = []
+    out: list[tuple[Segment, ...]] = []
     for i, (chunk, window) in enumerate(zip(chunks, windows, strict=True)):
         if i not in decoded:  # unbatched, or longer than one encoder window
             piece = slice_ms(samples, window.start_ms, window.end_ms)
@@ -203,8 +224,8 @@ def transcribe_chunks(
         for gap_start, gap_end in _uncovered(chunk.speech, segments):
             segments += _redecode(model, samples, gap_start, gap_end, languages[i],
                                   options, task)  # fmt: skip
-        out.extend(sorted((snap_onsets(s, regions) for s in segments), key=_start))
-    return tuple(out)
+        out.append(tuple(sorted((snap_onsets(s, regions) for s in segments), key=_start)))
+    return out
 
 
 def chunk_windows(

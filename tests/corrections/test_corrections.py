@@ -96,8 +96,10 @@ def test_corrected_source_cues_are_kept_and_only_changed_sentences_retranslated(
     corrected = [t for t in second.tracks if t.language == "en"][0].sentences
     changed = {s.text for s in corrected} - {s.text for s in sentences}
     assert len(changed) == 1 and len(sentences) >= 2
-    # only the changed sentence was translated again; no transcription was redone
-    assert second.cache_misses == 1
+    # only the changed sentence was translated again; no transcription was redone; the
+    # cues of the French track, whose text changed, were placed again
+    computed = {stage: n for stage, _, n in second.cache_by_stage}
+    assert computed == {"vad": 0, "language": 0, "transcribe": 0, "translate": 1, "cues": 1}
     data = json.loads((folder / "en.json").read_text("utf-8"))
     assert [c["reviewed"] for c in data["cues"]] == [True] + [False] * (len(en) - 1)
     assert "Reviewed by a person: 1 of" in (folder / "en.vtt").read_text("utf-8")

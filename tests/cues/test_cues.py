@@ -11,6 +11,7 @@ from itertools import pairwise
 import pytest
 from cue_material import FAST, PRESENTATION, spoken, translations, violations
 
+from pipeline.cache import StageCache
 from pipeline.cues.build import (
     DEFAULT_PROFILE,
     SubtitleProfile,
@@ -571,3 +572,19 @@ def test_fast_speech_translations_miss_reading_time_only_where_forced(language):
     assert_well_formed(cues, sentences)
     assert_only_forced_reading_speed(cues, sentences)
     assert share(cues) >= 0.40
+
+
+def test_cue_places_are_cached_per_track_and_a_damaged_entry_is_recomputed(tmp_path):
+    sentences = [timed(LONG), timed("A second sentence follows it.", start_ms=20_000)]
+    plain = build_cues(sentences, end_ms=60_000)
+    cache = StageCache(tmp_path)
+    assert build_cues(sentences, end_ms=60_000, cache=cache) == plain
+    assert build_cues(sentences, end_ms=60_000, cache=StageCache(tmp_path)) == plain
+    (entry,) = (tmp_path / "cues").glob("*.json")
+    entry.write_text("[[0, 99, [], 0, 1]]", encoding="utf-8")  # does not fit the track
+    again = StageCache(tmp_path)
+    assert build_cues(sentences, end_ms=60_000, cache=again) == plain
+    assert again.by_stage["cues"] == [0, 1]  # computed, not read back
+    other = build_cues([*sentences[:1], translated("Autre.", 20_000, 22_000)], end_ms=60_000,
+                       cache=StageCache(tmp_path))  # fmt: skip
+    assert other != plain and len(list((tmp_path / "cues").glob("*.json"))) == 2

@@ -9,7 +9,7 @@ from pipeline.errors import MediaError
 from pipeline.fsio import sha256_file
 from pipeline.media.decode import SAMPLE_RATE, decode
 from pipeline.media.export import export_session_audio
-from pipeline.media.probe import probe
+from pipeline.media.probe import ffprobe, probe
 from pipeline.types import Recording
 
 TOLERANCE_MS = 60  # encoder padding (AAC priming, MP3 frames, Opus pre-skip)
@@ -257,3 +257,31 @@ def test_a_retitled_sessions_audio_is_copied_with_its_new_tags_not_encoded_again
     moved = Session(2, "Panel, moved", source, 1000, 4000, ("Ana",))
     with pytest.raises(AssertionError, match="encoded again"):
         export.session_audio(Recording(source), "digest", moved, "Day", tmp_path / "x.m4a", cache)
+
+
+def test_aac_session_audio_is_cut_by_copying_its_packets(tmp_path, run_ffmpeg):
+    source = tmp_path / "talk.mp4"  # AAC at 48 kHz: 440 Hz for 2 s, then 1500 Hz for 2 s
+    run_ffmpeg(
+        "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
+        "-f", "lavfi", "-i", "sine=frequency=1500:duration=2",
+        "-filter_complex", "[0:a][1:a]concat=n=2:v=0:a=1", "-ar", "48000", "-c:a", "aac",
+        "-b:a", "96k", str(source),
+    )  # fmt: skip
+    dest = tmp_path / "session.m4a"
+    export_session_audio(Recording(source), 2500, 3700, dest, {"title": "Second half"})
+    info = probe(dest)
+    (stream,) = info.audio_streams
+    assert stream.codec == "aac" and stream.sample_rate == 48000  # as recorded: not 64k AAC
+    assert abs(info.duration_ms - 1200) <= 50  # one AAC frame is 21 ms at 48 kHz
+    assert abs(dominant_hz(decode(Recording(dest)).samples) - 1500) < 5
+    assert ffprobe(dest)["format"]["tags"]["title"] == "Second half"
+    with pytest.raises(MediaError, match="no audio between 5000 and 6000 ms"):
+        export_session_audio(Recording(source), 5000, 6000, tmp_path / "late.m4a")
+
+
+def test_a_file_is_probed_again_once_it_changes(make_tone, tmp_path):
+    first = make_tone("a.wav", seconds=1)
+    assert abs(probe(first).duration_ms - 1000) <= TOLERANCE_MS
+    longer = make_tone("b.wav", seconds=3)
+    longer.replace(first)  # same path, other size and time
+    assert abs(probe(first).duration_ms - 3000) <= TOLERANCE_MS

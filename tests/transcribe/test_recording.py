@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from fakes import FakeRecogniser, FakeWhisper
+from mixes import build_mix
 
 from pipeline.cache import StageCache
 from pipeline.fsio import sha256_file
@@ -113,3 +114,26 @@ def test_the_prompt_holds_the_glossary_and_speaker_names_only():
     session = Session(1, "Panel", CLIP, 0, 1, speakers=("Ana Pérez, VDAB (Belgium)", "Bo"))
     assert vocabulary_prompt(("WAPES",), session) == "WAPES, Ana Pérez, Bo."
     assert vocabulary_prompt((), Session(1, "Panel", CLIP, 0, 1)) is None
+
+
+def test_a_moved_boundary_decodes_and_detects_nothing_that_did_not_change(tmp_path):
+    """Chunks and language detections are cached one by one: splitting a session in
+    two at a pause reuses every chunk's text (it used to decode both sessions again)."""
+    placed = build_mix([SHARED / f"fleurs-en-00{i}.ogg" for i in (0, 1, 4)], tmp_path / "m.wav")
+    mix = AudioSource(Recording(tmp_path / "m.wav"), sha256_file(tmp_path / "m.wav"))
+    end = placed[-1].end_ms + 1000
+    split = (placed[1].end_ms + placed[2].start_ms) // 2  # in the pause before the third
+    request = SpeechRequest(languages=("en", "fr"))
+    cache = StageCache(tmp_path / "cache")
+    first = FakeWhisper()
+    whole = transcribe_recording(
+        mix, sessions((0, end)), UNBATCHED, cache, FakeRecogniser(first), request
+    )
+    again = FakeWhisper()
+    cache = StageCache(tmp_path / "cache")
+    halves = transcribe_recording(
+        mix, sessions((0, split), (split, end)), UNBATCHED, cache, FakeRecogniser(again), request
+    )
+    assert first.calls and again.calls == [] and again.encoded == []
+    assert cache.by_stage["transcribe"][1] == 0 and cache.by_stage["language"][1] == 0
+    assert [s for t in halves for s in t.segments] == list(whole[0].segments)

@@ -81,6 +81,37 @@ def test_vad_finds_speech_in_every_clip_and_none_in_the_pauses(english_audio):
     assert all(c.end_ms - c.start_ms <= 25_000 for c in chunks)
 
 
+def test_long_digital_silence_is_not_given_to_silero(english_audio, monkeypatch):
+    """A minute of digital silence between the clips is skipped (Silero costs as much
+    on silence as on speech), and the speech found is the same, a minute later."""
+    import pipeline.transcribe.vad as vad
+
+    samples, _ = english_audio
+    gap = 60 * 16000
+    spans = clip_spans()
+    cut = spans[1][1] * 16 + 750 * 16  # in the pause after the second clip
+    longer = np.concatenate([samples[:cut], np.zeros(gap, np.float32), samples[cut:]])
+    heard = vad.audible(longer)
+    assert len(heard) == 2 and sum(b - a for a, b in heard) < len(samples) + 16000
+    import faster_whisper.vad as silero  # speech_regions imports it when called
+
+    given: list[int] = []
+    real = silero.get_speech_timestamps
+
+    def counted(audio, *args, **kwargs):
+        given.append(len(audio))
+        return real(audio, *args, **kwargs)
+
+    monkeypatch.setattr(silero, "get_speech_timestamps", counted)
+    found = speech_regions(longer, VadOptions())
+    assert sum(given) < len(samples) + 16000  # the silent minute was never given
+    before = speech_regions(samples, VadOptions())
+    moved = [(s - 60_000, e - 60_000) if s >= cut // 16 else (s, e) for s, e in found]
+    assert len(moved) == len(before)
+    for (a, b), (c, d) in zip(moved, before, strict=True):
+        assert abs(a - c) <= 100 and abs(b - d) <= 100
+
+
 def test_vad_in_pieces_finds_the_same_speech_and_joins_what_a_piece_cut(
     english_audio, monkeypatch
 ):

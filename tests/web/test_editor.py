@@ -503,9 +503,11 @@ def test_edit_save_apply_end_to_end(page, fresh, snap):
         with page.expect_navigation(timeout=APPLY_TIMEOUT_MS):
             page.click("#apply-edit")
         timings["apply"] = time.monotonic() - began
-        # one run, which made one thing again: the French of the edited sentence
+        # one run, which made again only the French of the edited sentence, and the
+        # places of the French cues
         (result,) = editor.results
-        assert result.cache_misses == 1 and result.warnings == ()
+        computed = {stage: n for stage, _, n in result.cache_by_stage if n}
+        assert computed == {"translate": 1, "cues": 1} and result.warnings == ()
         # the page came back with the published text, in the editor and everywhere else
         page.wait_for_selector("#editor:not([hidden])[data-source='published'] #cues li.cue")
         assert page.locator("#cues li.cue textarea").first.input_value() == NEW_TEXT
