@@ -79,10 +79,13 @@ class Encoder:
     chunk whose window is a region's own (most chunks) is then decoded from it, with
     no second encoder pass. Windows not kept are encoded when decoded."""
 
-    def __init__(self, model, samples: np.ndarray, batch_size: int) -> None:
+    def __init__(
+        self, model, samples: np.ndarray, batch_size: int, trim: bool = True
+    ) -> None:
         self.model = model
         self.samples = samples
         self.batch_size = max(1, batch_size)
+        self.trim = trim  # False: every window padded to 30 s, as faster-whisper does
         self.passes = 0  # encoder calls, for the tests and the benchmark
         self.reused = 0  # windows decoded from a kept output
         self._kept: dict[Window, tuple[np.ndarray, int]] = {}
@@ -93,6 +96,7 @@ class Encoder:
         features = [_features(self.model, self.samples, w) for w in windows]
         lengths = [f.shape[-1] for f in features]
         frames = min(WINDOW_FRAMES, max(max(lengths) + TAIL_FRAMES, least))
+        frames = frames if self.trim else WINDOW_FRAMES
         frames += frames % 2  # the encoder's convolution halves the frames
         stacked = np.stack([np.pad(f, ((0, 0), (0, frames - f.shape[-1]))) for f in features])
         self.passes += 1

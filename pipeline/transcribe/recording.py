@@ -250,7 +250,10 @@ def region_languages(
         heard = [i for i in indices if regions[i][1] - regions[i][0] >= MIN_DETECT_MS]
         probs: dict[int, dict[str, float]] = {i: {} for i in indices}
         if heard:
-            encoder = Encoder(recogniser.model, decoder.samples(), decoder.options.batch_size)
+            options = decoder.options
+            encoder = Encoder(
+                recogniser.model, decoder.samples(), options.batch_size, options.trim_windows
+            )
             found = encoder.detect([windows[i] for i in heard], languages)
             probs.update(zip(heard, found, strict=True))
         return [probs[i] for i in indices]

@@ -38,6 +38,7 @@ class TranscribeOptions:
     # windows decoded at once (see `transcribe.batch`); 0: faster-whisper's own
     # `transcribe`, one chunk at a time in a 30 s window, as before batching
     batch_size: int = 4
+    trim_windows: bool = True  # the encoder hears a chunk plus 3 s, not 30 s
     vad: VadOptions = field(default_factory=VadOptions)
 
 
@@ -206,7 +207,7 @@ def transcribe_each(
     decoded: dict[int, list[Segment]] = {}
     found: Iterator[tuple[int, list[Segment]]] = iter(())
     if options.batch_size:
-        encoder = encoder or Encoder(model, samples, options.batch_size)
+        encoder = encoder or Encoder(model, samples, options.batch_size, options.trim_windows)
         found = encoder.decode(windows, languages, prompt, options.beam_size, task)
     for i, segments in found:
         decoded[i] = segments
