@@ -92,8 +92,8 @@ def speech_regions(
 
 SILENT_RMS = 1e-4  # -80 dBFS: digital silence, or the dither of a muted line
 GATE_MS = 100  # the loudness of the audio is measured in frames this long
-SKIP_MS = 5000  # only silences at least this long are not given to Silero
-MARGIN_MS = 1000  # of the silence kept on each side of what is heard
+SKIP_MS = 10000  # only silences at least this long are not given to Silero
+MARGIN_MS = 3000  # of the silence kept on each side of what is heard
 
 
 def audible(samples: np.ndarray) -> list[tuple[int, int]]:
@@ -102,7 +102,9 @@ def audible(samples: np.ndarray) -> list[tuple[int, int]]:
     Silero costs the same on silence as on speech: a 3-hour recording with 4 minutes of
     speech spent most of its transcription in VAD. Stretches of at least SKIP_MS below
     -80 dBFS cannot hold speech and are skipped; a recording with none (most) is one
-    span, given to Silero whole as before. Quiet speech (-64 dB) is far above."""
+    span, given to Silero whole as before. Quiet speech (-64 dB) is far above. Silero
+    needs the lead-in: with 1 s of margin its regions moved by ~0.1 s and the 3x sample's
+    WER went en 0.084 -> 0.097, fr 0.294 -> 0.275; with 3 s they are as without the gate."""
     frame = GATE_MS * SAMPLE_RATE // 1000
     n = -(-len(samples) // frame)
     if n == 0:

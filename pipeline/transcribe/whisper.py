@@ -14,6 +14,7 @@ import logging
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -165,16 +166,10 @@ def transcribe_chunks(
     chunks: Sequence[Chunk],
     prompt: str | None,
     options: TranscribeOptions,
-    progress: Callable[[int], None] | None = None,
-    task: str = "transcribe",
-    speech: Sequence[tuple[int, int]] | None = None,
-    encoder: Encoder | None = None,
+    **more: Any,
 ) -> tuple[Segment, ...]:
-    """Decode each chunk on its own; re-decode speech that yielded no text.
-    (`transcribe_each`, its segments in one tuple.)"""
-    each = transcribe_each(
-        model, samples, language, chunks, prompt, options, progress, task, speech, encoder
-    )
+    """`transcribe_each` (`more`: its keyword arguments), the segments in one tuple."""
+    each = transcribe_each(model, samples, language, chunks, prompt, options, **more)
     return tuple(s for segments in each for s in segments)
 
 

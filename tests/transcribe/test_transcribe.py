@@ -92,7 +92,8 @@ def test_long_digital_silence_is_not_given_to_silero(english_audio, monkeypatch)
     cut = spans[1][1] * 16 + 750 * 16  # in the pause after the second clip
     longer = np.concatenate([samples[:cut], np.zeros(gap, np.float32), samples[cut:]])
     heard = vad.audible(longer)
-    assert len(heard) == 2 and sum(b - a for a, b in heard) < len(samples) + 16000
+    margins = 2 * vad.MARGIN_MS * 16
+    assert len(heard) == 2 and sum(b - a for a, b in heard) <= len(samples) + margins
     import faster_whisper.vad as silero  # speech_regions imports it when called
 
     given: list[int] = []
@@ -104,7 +105,7 @@ def test_long_digital_silence_is_not_given_to_silero(english_audio, monkeypatch)
 
     monkeypatch.setattr(silero, "get_speech_timestamps", counted)
     found = speech_regions(longer, VadOptions())
-    assert sum(given) < len(samples) + 16000  # the silent minute was never given
+    assert sum(given) <= len(samples) + margins  # the silent minute was never given
     before = speech_regions(samples, VadOptions())
     moved = [(s - 60_000, e - 60_000) if s >= cut // 16 else (s, e) for s, e in found]
     assert len(moved) == len(before)
