@@ -248,32 +248,54 @@ def _segments(
     pieces: list[dict], tokenizer, window: Window, language: str, task: str, avg_logprob: float,
     no_speech_prob: float,
 ) -> list[Segment]:  # fmt: skip
-    offset, end = window.start_ms, window.end_ms
-    out = []
-    for piece in pieces:
-        words = tuple(
-            Word(
-                start_ms=_clamp(offset + round(w["start"] * 1000), offset, end),
-                end_ms=_clamp(offset + round(w["end"] * 1000), offset, end),
-                text=w["word"],
-                probability=round(float(w["probability"]), 3),
-            )
-            for w in piece.get("words", ())
-            if w["word"].strip()
+    found = (
+        timed_segment(
+            window.start_ms,
+            window.end_ms,
+            [(w["start"], w["end"], w["word"], w["probability"]) for w in piece.get("words", ())],
+            tokenizer.decode(piece["tokens"]),
+            "en" if task == "translate" else language,
+            avg_logprob,
+            no_speech_prob,
         )
-        if words:
-            out.append(
-                Segment(
-                    start_ms=words[0].start_ms,
-                    end_ms=words[-1].end_ms,
-                    text=tokenizer.decode(piece["tokens"]).strip(),
-                    language="en" if task == "translate" else language,
-                    words=words,
-                    avg_logprob=round(float(avg_logprob), 3),
-                    no_speech_prob=round(float(no_speech_prob), 3),
-                )
-            )
-    return out
+        for piece in pieces
+    )
+    return [segment for segment in found if segment is not None]
+
+
+def timed_segment(
+    offset_ms: int,
+    end_ms: int,
+    words: Sequence[tuple[float, float, str, float]],
+    text: str,
+    language: str,
+    avg_logprob: float,
+    no_speech_prob: float,
+) -> Segment | None:
+    """A decoded segment in recording time: its words, (start s, end s, text,
+    probability) within a window starting at `offset_ms`, kept inside the window;
+    None when it holds no word."""
+    timed = tuple(
+        Word(
+            start_ms=_clamp(offset_ms + round(start * 1000), offset_ms, end_ms),
+            end_ms=_clamp(offset_ms + round(end * 1000), offset_ms, end_ms),
+            text=word,
+            probability=round(float(probability), 3),
+        )
+        for start, end, word, probability in words
+        if word.strip()
+    )
+    if not timed:
+        return None
+    return Segment(
+        start_ms=timed[0].start_ms,
+        end_ms=timed[-1].end_ms,
+        text=text.strip(),
+        language=language,
+        words=timed,
+        avg_logprob=round(float(avg_logprob), 3),
+        no_speech_prob=round(float(no_speech_prob), 3),
+    )
 
 
 def _clamp(value: int, low: int, high: int) -> int:

@@ -20,7 +20,7 @@ import numpy as np
 
 from pipeline.errors import ModelMissingError
 from pipeline.models.locate import WhisperModelInfo, offline
-from pipeline.transcribe.batch import Encoder, Window
+from pipeline.transcribe.batch import Encoder, Window, timed_segment
 from pipeline.transcribe.guards import clean
 from pipeline.transcribe.vad import SAMPLE_RATE, Chunk, VadOptions, slice_ms
 from pipeline.types import Segment, Word
@@ -115,36 +115,19 @@ def _decode(
         temperature=temperature,
     )
     end_ms = offset_ms + len(samples) * 1000 // SAMPLE_RATE
-    out = []
-    for seg in segments:
-        words = tuple(
-            Word(
-                start_ms=_clamp(offset_ms + round(w.start * 1000), offset_ms, end_ms),
-                end_ms=_clamp(offset_ms + round(w.end * 1000), offset_ms, end_ms),
-                text=w.word,
-                probability=round(float(w.probability), 3),
-            )
-            for w in (seg.words or ())
-            if w.word.strip()
+    found = (
+        timed_segment(
+            offset_ms,
+            end_ms,
+            [(w.start, w.end, w.word, w.probability) for w in (seg.words or ())],
+            seg.text,
+            "en" if task == "translate" else language,
+            seg.avg_logprob,
+            seg.no_speech_prob,
         )
-        if not words:
-            continue
-        out.append(
-            Segment(
-                start_ms=words[0].start_ms,
-                end_ms=words[-1].end_ms,
-                text=seg.text.strip(),
-                language="en" if task == "translate" else language,
-                words=words,
-                avg_logprob=round(float(seg.avg_logprob), 3),
-                no_speech_prob=round(float(seg.no_speech_prob), 3),
-            )
-        )
-    return out
-
-
-def _clamp(value: int, low: int, high: int) -> int:
-    return max(low, min(high, value))
+        for seg in segments
+    )
+    return [segment for segment in found if segment is not None]
 
 
 def _uncovered(
