@@ -126,17 +126,26 @@ class Encoder:
         self,
         windows: Sequence[Window],
         languages: Sequence[str],
-        prompt: str | None,
+        prompts: Sequence[str | None],
         beam_size: int,
         task: str = "transcribe",
     ) -> Iterator[tuple[int, list[Segment]]]:
         """(index, segments) for every window that `fits`, batch by batch, each in its
-        language; times are recording times. Temperature 0 only: a stretch that comes
-        back empty is the caller's to decode again. Kept outputs are used, then freed."""
+        language with its prompt; times are recording times. Temperature 0 only: a
+        stretch that comes back empty is the caller's to decode again. Kept outputs
+        are used, then freed."""
+        # CTranslate2 batches only prompts of one length: one prompt per batch
+        by_prompt: dict[str | None, list[int]] = {}
+        for i, prompt in enumerate(prompts):
+            by_prompt.setdefault(prompt, []).append(i)
+        for prompt, indices in by_prompt.items():
+            yield from self._decode_some(windows, indices, languages, prompt, beam_size, task)
+
+    def _decode_some(self, windows, indices, languages, prompt, beam_size, task):
         kept: dict[int, list[int]] = {}  # encoder length -> windows kept with it
-        for i, w in enumerate(windows):
-            if w in self._kept:
-                kept.setdefault(self._kept[w][0].shape[0], []).append(i)
+        for i in indices:
+            if windows[i] in self._kept:
+                kept.setdefault(self._kept[windows[i]][0].shape[0], []).append(i)
         for same in kept.values():
             for at in range(0, len(same), self.batch_size):
                 group = same[at : at + self.batch_size]
@@ -147,7 +156,7 @@ class Encoder:
                 yield from self._decode(windows, group, output, [n for _, n in held],
                                         languages, prompt, beam_size, task)  # fmt: skip
         done = {i for same in kept.values() for i in same}
-        left = [i for i in range(len(windows)) if i not in done]
+        left = [i for i in indices if i not in done]
         for group in batches([windows[i] for i in left], self.batch_size):
             group = [left[k] for k in group]
             output, lengths = self._encode([windows[i] for i in group])

@@ -20,6 +20,7 @@ from pipeline.transcribe.recording import (
     SpeechRequest,
     transcribe_recording,
 )
+from pipeline.transcribe.vocabulary import said_terms
 from pipeline.transcribe.whisper import Recogniser, TranscribeOptions
 from pipeline.types import (
     ChannelTranscript,
@@ -45,8 +46,11 @@ def transcribe_channel(
     recogniser: Recogniser,
     glossary: Sequence[str] = (),
     progress: Progress | None = None,
+    floor: Sequence[Segment] = (),
 ) -> tuple[Segment, ...]:
-    """The channel's speech in recording time, every segment marked as interpretation."""
+    """The channel's speech in recording time, every segment marked as interpretation.
+    Where the `floor` (its segments, recording time) said a glossary term, the channel
+    is primed with it from then until `MAX_LAG_MS` later."""
     speakers = tuple(dict.fromkeys(name for s in sessions for name in s.speakers))
     whole = Session(
         index=1,
@@ -57,7 +61,12 @@ def transcribe_channel(
         speakers=speakers,
         language=channel.language,
     )
-    request = SpeechRequest(languages=(channel.language,), glossary=tuple(glossary))
+    spans = [(s.start_ms, s.end_ms + MAX_LAG_MS, s.text) for s in floor]
+    said = tuple(
+        (a - channel.offset_ms, b - channel.offset_ms, term)
+        for a, b, term in said_terms(spans, glossary)
+    )
+    request = SpeechRequest(languages=(channel.language,), glossary=tuple(glossary), said=said)
     # Channels are decoded in 30 s windows, batched: with trimmed windows the test
     # event's Spanish channel read one sentence differently, and its first cue came
     # 1.08 s before the floor sentence it renders (tests/run/test_interpretation_run.py

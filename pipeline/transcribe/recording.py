@@ -7,7 +7,6 @@ the stage versions of `pipeline.cache.STAGE_VERSIONS`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -22,6 +21,7 @@ from pipeline.transcribe.language_id import (
     majority_language,
 )
 from pipeline.transcribe.vad import Chunk, group_chunks, merge_regions, speech_regions
+from pipeline.transcribe.vocabulary import terms_between, terms_to_prime, vocabulary_prompt
 from pipeline.transcribe.whisper import (
     Recogniser,
     TranscribeOptions,
@@ -52,21 +52,10 @@ class SpeechRequest:
     languages: tuple[str, ...]  # the event's: language ID chooses among these
     glossary: tuple[str, ...] = ()  # names Whisper should spell right
     speech_translation: bool = False  # also Whisper's own English (--mt whisper)
-
-
-def vocabulary_prompt(glossary: Sequence[str], session: Session) -> str | None:
-    """Names Whisper should spell right, as its initial prompt.
-
-    Only the glossary and the speakers' names (the part of each `speakers` entry
-    before its first comma): on the sample event, adding whole speaker lines with
-    affiliations raised French WER from 0.24 to 0.30, and session titles, often in
-    another language than the speech, pull the decoder towards that language.
-    """
-    names = [re.sub(r"\s*\(.*?\)", "", s.split(",")[0]).strip() for s in session.speakers]
-    terms = list(dict.fromkeys(t for t in [*glossary, *names] if t))
-    if not terms:
-        return None
-    return (", ".join(terms) + ".")[:400]
+    # where glossary terms are known to be said, (start ms, end ms, term) in this
+    # audio's time: an interpreter's channel primed from what the floor said (None:
+    # from what each chunk sounds like, see `transcribe.vocabulary`)
+    said: tuple[tuple[int, int, str], ...] | None = None
 
 
 class _Samples:
@@ -98,13 +87,14 @@ class _Decoder:
         self,
         chunks: Sequence[Chunk],
         language: str,
-        prompt: str | None,
+        prompts: Sequence[str | None],
         task: str = "transcribe",
         progress: Callable[[int], None] | None = None,
         encoder: Encoder | None = None,
-    ) -> tuple[Segment, ...]:
-        """The chunks' segments, each chunk cached on its own: after an agenda edit only
-        the chunks that changed (near a moved boundary, say) are decoded again."""
+    ) -> list[tuple[Segment, ...]]:
+        """Each chunk's segments, each chunk (with its prompt) cached on its own: after
+        an agenda edit only the chunks that changed (near a moved boundary, say) are
+        decoded again."""
         # `speech` follows from `source` and `options`, already in the key; a chunk's
         # window and context follow from it and the chunk.
         keys = [
@@ -118,7 +108,7 @@ class _Decoder:
                 prompt,
                 self.options,
             )
-            for chunk in chunks
+            for chunk, prompt in zip(chunks, prompts, strict=True)
         ]
 
         def missing(indices: list[int]) -> list[tuple[Segment, ...]]:
@@ -130,7 +120,7 @@ class _Decoder:
                 self.samples(),
                 language,
                 [chunks[i] for i in indices],
-                prompt,
+                [prompts[i] for i in indices],
                 self.options,
                 progress=progress,
                 task=task,
@@ -138,14 +128,13 @@ class _Decoder:
                 encoder=encoder,
             )
 
-        each = self.cache.get_or_compute_many(
+        return self.cache.get_or_compute_many(
             "transcribe" if task == "transcribe" else "speech-translation",
             keys,
             missing,
             segments_to_json,
             segments_from_json,
         )
-        return tuple(s for segments in each for s in segments)
 
 
 def transcribe_recording(
@@ -170,9 +159,10 @@ def transcribe_recording(
     total = sum(e - s for r in by_session.values() for s, e in r)
     done = 0
 
-    def advance(ms: int) -> None:
-        nonlocal done
+    def advance(ms: int, more: int = 0) -> None:  # `more`: work found on the way
+        nonlocal done, total
         done += ms
+        total += more
         if progress is not None:
             progress(done, total)
 
@@ -188,10 +178,22 @@ def transcribe_recording(
         chunks = group_chunks(
             session_regions, options.max_chunk_ms, options.vad.min_chunk_ms, langs
         )
-        prompt = vocabulary_prompt(request.glossary, session)
-        segments += decoder.decode(
-            chunks, _main_language(chunks), prompt, progress=advance, encoder=encoder
-        )
+        language = _main_language(chunks)
+        if request.said is None:
+            names = [vocabulary_prompt((), session)] * len(chunks)
+        else:
+            names = [
+                vocabulary_prompt(
+                    terms_between(request.said, request.glossary, c.start_ms, c.end_ms),
+                    session,
+                )
+                for c in chunks
+            ]
+        heard = decoder.decode(chunks, language, names, progress=advance, encoder=encoder)
+        if request.said is None:
+            heard = primed(decoder, session, chunks, language, heard, request.glossary,
+                           advance, encoder)  # fmt: skip
+        segments += [s for each in heard for s in each]
         del encoder
         if request.speech_translation and "en" in request.languages:
             translations[session.index] = speech_translation(decoder, chunks)
@@ -204,6 +206,36 @@ def transcribe_recording(
         )
         for s in sessions
     )
+
+
+def primed(
+    decoder: _Decoder,
+    session: Session,
+    chunks: Sequence[Chunk],
+    language: str,
+    heard: list[tuple[Segment, ...]],
+    glossary: Sequence[str],
+    advance: Callable[..., None],
+    encoder: Encoder | None,
+) -> list[tuple[Segment, ...]]:
+    """The chunks as heard, those with a near miss of a glossary term decoded again
+    primed with the terms they come close to (see `transcribe.vocabulary`)."""
+    terms = [terms_to_prime(" ".join(s.text for s in each), glossary) for each in heard]
+    again = [i for i, near in enumerate(terms) if near]
+    if not again:
+        return heard
+    advance(0, sum(chunks[i].end_ms - chunks[i].start_ms for i in again))
+    redone = decoder.decode(
+        [chunks[i] for i in again],
+        language,
+        [vocabulary_prompt(terms[i], session) for i in again],
+        progress=advance,
+        encoder=encoder,
+    )
+    out = list(heard)
+    for i, each in zip(again, redone, strict=True):
+        out[i] = each
+    return out
 
 
 def speech_map(
@@ -286,7 +318,8 @@ def speech_translation(decoder: _Decoder, chunks: Sequence[Chunk]) -> tuple[Segm
         part = [c for c in chunks if c.language == lang]
         english += [
             replace(s, source_language=lang, origin="speech-translation")
-            for s in decoder.decode(part, lang, None, task="translate")
+            for each in decoder.decode(part, lang, [None] * len(part), task="translate")
+            for s in each
         ]
     return tuple(english)
 

@@ -147,7 +147,7 @@ def transcribe_chunks(
     samples: np.ndarray,
     language: str,
     chunks: Sequence[Chunk],
-    prompt: str | None,
+    prompt: str | None | Sequence[str | None],
     options: TranscribeOptions,
     **more: Any,
 ) -> tuple[Segment, ...]:
@@ -161,7 +161,7 @@ def transcribe_each(
     samples: np.ndarray,
     language: str,
     chunks: Sequence[Chunk],
-    prompt: str | None,
+    prompt: str | None | Sequence[str | None],
     options: TranscribeOptions,
     progress: Callable[[int], None] | None = None,
     task: str = "transcribe",
@@ -172,7 +172,8 @@ def transcribe_each(
     decoded again.
 
     `samples` is the whole recording; chunk times are recording times. A chunk is
-    decoded in its own `language` when it has one, else in `language`. `speech` is
+    decoded in its own `language` when it has one, else in `language`, primed with
+    `prompt` (one for all chunks, or one per chunk). `speech` is
     every speech region of the recording (default: the chunks' own), so that the
     silence added around a chunk never reaches into someone else's speech, and text
     outside speech is dropped. With task="translate" Whisper writes English.
@@ -182,11 +183,12 @@ def transcribe_each(
     regions = sorted(speech if speech is not None else [r for c in chunks for r in c.speech])
     windows = chunk_windows(chunks, regions, options)
     languages = [c.language or language for c in chunks]
+    prompts = [prompt] * len(chunks) if prompt is None or isinstance(prompt, str) else prompt
     decoded: dict[int, list[Segment]] = {}
     found: Iterator[tuple[int, list[Segment]]] = iter(())
     if options.batch_size:
         encoder = encoder or Encoder(model, samples, options.batch_size, options.trim_windows)
-        found = encoder.decode(windows, languages, prompt, options.beam_size, task)
+        found = encoder.decode(windows, languages, prompts, options.beam_size, task)
     for i, segments in found:
         decoded[i] = segments
         if progress:
@@ -195,7 +197,7 @@ def transcribe_each(
     for i, (chunk, window) in enumerate(zip(chunks, windows, strict=True)):
         if i not in decoded:  # unbatched, or longer than one encoder window
             piece = slice_ms(samples, window.start_ms, window.end_ms)
-            decoded[i] = _decode(model, piece, window.start_ms, languages[i], prompt,
+            decoded[i] = _decode(model, piece, window.start_ms, languages[i], prompts[i],
                                  options, task=task)  # fmt: skip
             if progress:
                 progress(chunk.end_ms - chunk.start_ms)

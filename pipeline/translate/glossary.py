@@ -27,6 +27,7 @@ placeholder in the translation is lower-cased again.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,6 +71,18 @@ def _term_pattern(glossary: Sequence[str]) -> re.Pattern[str] | None:
     # separate the words of a multi-word term (a line break in a long sentence).
     alternatives = "|".join(r"\s+".join(map(re.escape, t.split())) for t in terms)
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def terms_in(text: str, glossary: Sequence[str]) -> tuple[str, ...]:
+    """The glossary terms said in `text`: all that `protect` can depend on, so a
+    translation is cached under these alone (a new term re-translates only the
+    sentences that hold it)."""
+    return tuple(t for t in glossary if (p := _one_term(t)) and p.search(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _one_term(term: str) -> re.Pattern[str] | None:
+    return _term_pattern([term])
 
 
 def protect(text: str, glossary: Sequence[str]) -> Protected:

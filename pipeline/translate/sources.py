@@ -12,7 +12,7 @@ from pipeline.cache import StageCache, as_text, stage_key
 from pipeline.sentences import build_sentences
 from pipeline.translate.base import describe, engine_version
 from pipeline.translate.engines import Engines
-from pipeline.translate.glossary import respell
+from pipeline.translate.glossary import respell, terms_in
 from pipeline.translate.interpretation import channel_sentences, interpreted_sentences
 from pipeline.translate.machine import translate_sentences, translated
 from pipeline.types import ChannelTranscript, Segment, Sentence
@@ -71,7 +71,7 @@ def machine_translation(
     label = describe(engine, source, target)
     version = engine_version(engine)
     keys = [
-        stage_key("translate", s.text, source, target, label, version, tuple(glossary))
+        stage_key("translate", s.text, source, target, label, version, terms_in(s.text, glossary))
         for s in group
     ]
 

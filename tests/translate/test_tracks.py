@@ -59,6 +59,14 @@ def test_only_sentences_whose_text_changed_are_translated_again(tmp_path):
     assert engines.engine.calls == [(("Second, corrected.",), "en", "es")]
 
 
+def test_a_new_glossary_term_translates_again_only_the_sentences_that_hold_it(tmp_path):
+    said = transcript(segment(1000, "Welcome to WAPES.", "en"), segment(5000, "Thanks.", "en"))
+    language_tracks(said, ("en", "es"), FakeEngines(), StageCache(tmp_path), glossary=("VDAB",))
+    engines = FakeEngines()
+    language_tracks(said, ("en", "es"), engines, StageCache(tmp_path), glossary=("VDAB", "WAPES"))
+    assert [texts for texts, _, _ in engines.engine.calls] == [("Welcome to ZZG0ZZ.",)]
+
+
 def test_english_comes_from_whisper_speech_translation_when_there_is_one(tmp_path):
     english = (
         segment(5000, "Hello to all.", "en", origin="speech-translation", source_language="fr"),
