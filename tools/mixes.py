@@ -66,3 +66,43 @@ CODE_SWITCH = [f"fleurs-{lang}-00{i}.ogg" for i, lang in
 def code_switch_mix(out: Path) -> list[Placed]:
     """A 'panel' where the speaker changes language every sentence: en, fr, es, ..."""
     return build_mix([FLEURS / name for name in CODE_SWITCH], out)
+
+
+def over_noise(speech: Path, out: Path, snr_db: float, noise: str, seed: int = 0) -> None:
+    """`speech` (16 kHz mono WAV) with noise under it, `snr_db` below the speech:
+    noise="babble" is four voices of FLEURS French and Spanish at once, as in a hall
+    where others talk; "pink" is pink noise (fans, hum, a room)."""
+    import wave
+
+    import numpy as np
+
+    from pipeline.media.decode import decode
+    from pipeline.types import Recording
+
+    said = decode(Recording(speech)).samples
+    rng = np.random.default_rng(seed)
+    if noise == "babble":
+        others = sorted(FLEURS.glob("fleurs-[fe][rs]-*.ogg"))
+        voices = [decode(Recording(p)).samples for p in others]
+        under = np.zeros(len(said), np.float32)
+        for _ in range(4):
+            voice = np.concatenate([voices[i] for i in rng.permutation(len(voices))])
+            while len(voice) < len(said):
+                voice = np.concatenate([voice, voice])
+            at = rng.integers(0, len(voice) - len(said) + 1)
+            under += voice[at : at + len(said)]
+    else:
+        spectrum = np.fft.rfft(rng.standard_normal(len(said)))
+        under = np.fft.irfft(spectrum / np.sqrt(np.arange(len(spectrum)) + 1), len(said))
+
+    def rms(x):
+        return float(np.sqrt(np.mean(np.square(x))) + 1e-12)
+
+    under *= rms(said[said != 0]) / rms(under) / 10 ** (snr_db / 20)
+    mixed = said + under
+    mixed /= max(1.0, float(np.abs(mixed).max()))
+    with wave.open(str(out), "wb") as fh:
+        fh.setnchannels(1)
+        fh.setsampwidth(2)
+        fh.setframerate(16000)
+        fh.writeframes((mixed * 32767).astype("<i2").tobytes())

@@ -298,7 +298,7 @@ def region_languages(
     ]
     probs = decoder.cache.get_or_compute_many("language", keys, detect, dict, _probabilities)
     fallback = majority_language(regions, probs) or languages[0]
-    return assign_languages(regions, probs, fallback), encoder
+    return assign_languages(regions, probs, fallback, main=fallback), encoder
 
 
 def _probabilities(value: Any) -> dict[str, float]:

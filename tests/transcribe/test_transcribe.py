@@ -241,3 +241,14 @@ def test_quiet_speech_found_only_after_normalising_is_added_without_moving_the_r
     raw = [(1000, 5000), (9000, 12_000)]
     normalised = [(900, 5200), (6000, 8000), (9100, 11_900)]
     assert merge_regions(raw, normalised) == [(1000, 5000), (6000, 8000), (9000, 12_000)]
+
+
+def test_a_session_starts_in_another_language_than_its_main_one_only_on_evidence():
+    # an English speech in a crowd: its first region heard as English at 0.52 (Spanish
+    # 0.46), the second as Spanish at 0.70, the rest English
+    regions = [(0, 20_900), (21_300, 39_700), *((40_000 + i * 25_000, 64_000 + i * 25_000)
+                                                for i in range(4))]  # fmt: skip
+    probs = [{"en": 0.52, "es": 0.46, "fr": 0.02}, {"en": 0.25, "es": 0.7, "fr": 0.05}]
+    probs += [{"en": 0.97, "es": 0.02, "fr": 0.01}] * 4
+    assert assign_languages(regions, probs, "en")[:2] == ["es", "es"]  # a free start
+    assert assign_languages(regions, probs, "en", main="en") == ["en"] * 6
