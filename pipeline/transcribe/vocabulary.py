@@ -11,7 +11,8 @@ then decodes again only the chunks near the terms that changed.
 
 An interpreter's channel is primed from the floor instead: with the terms the floor
 said in the seconds before (`said_terms`); heard unprimed first, the sample's
-synthesized interpreters kept 3 of 8 names, primed from the floor all that they said.
+synthesized interpreters kept 3 of the 8 names they render; primed from the floor, 6
+or more.
 """
 
 from __future__ import annotations

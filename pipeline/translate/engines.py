@@ -19,7 +19,9 @@ def choose_engine(mode: str, source: str, target: str, models_dir: Path) -> Engi
     - "auto": an installed argos package (direct or via English) when one
       covers the direction, else apertium. Argos is neural and usually better.
     - "argos": argos, or ModelMissingError naming the command that adds one.
-    - "apertium": apertium (checked now, so a missing mode fails before any work).
+    - "apertium": apertium, for a direction it has a route for; whether the route's
+      modes are installed is asked when it first translates (`apertium -l` took 54 ms
+      of a 0.65 s re-run whose translations all came from the cache).
     """
     if mode not in TEXT_MODES:
         raise ValueError(f"unknown MT mode {mode!r}; expected one of {', '.join(TEXT_MODES)}")
@@ -30,7 +32,7 @@ def choose_engine(mode: str, source: str, target: str, models_dir: Path) -> Engi
         if mode == "argos":
             raise ModelMissingError(missing_message(source, target, models_dir))
     apertium = ApertiumEngine()
-    apertium.check(source, target)
+    apertium.route(source, target)
     return apertium
 
 
