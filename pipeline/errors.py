@@ -2,6 +2,8 @@
 
 PipelineError
  ├── ManifestError      the event TOML is wrong (message names the key / line)
+ ├── AgendaError        an agenda file (schedule.json/.xml, .ics, .csv) is wrong or
+ │                      holds nothing usable; the message names the file and the item
  ├── MediaError         a recording cannot be read or has no usable audio
  ├── ModelMissingError  a model is not installed (message names the make target)
  ├── TranslationError   a translation engine failed or is missing for a direction
@@ -23,6 +25,10 @@ class PipelineError(Exception):
 
 class ManifestError(PipelineError):
     """The event manifest is wrong; one line per mistake, naming the key or line."""
+
+
+class AgendaError(PipelineError):
+    """An agenda file is wrong or holds nothing to import; names the file and item."""
 
 
 class MediaError(PipelineError):

@@ -7,6 +7,7 @@ import functools
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import ffmpeg
@@ -62,6 +63,20 @@ def _ffprobe(path: str, size: int, mtime_ns: int) -> dict:
     except ffmpeg.Error as exc:
         reason = last_line(exc.stderr).removeprefix(f"{path}: ")  # the path is said once
         raise MediaError(f"{path}: not a media file ffmpeg can read ({reason})") from None
+
+
+def creation_time(path: Path) -> datetime | None:
+    """When the recording started, as the container says (`creation_time`, UTC), or
+    None when it does not."""
+    tags = ffprobe(path).get("format", {}).get("tags", {})
+    stamp = next((v for k, v in tags.items() if k.casefold() == "creation_time"), None)
+    try:
+        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00")) if stamp else None
+    except ValueError:
+        return None
+    if moment is None or moment.year < 1971:  # an unset clock
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def probe(path: Path) -> MediaInfo:
