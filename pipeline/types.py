@@ -16,6 +16,7 @@ frozen and picklable, so stages can run in other processes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -117,6 +118,7 @@ class Recording:
     language: str | None = None
     stream: int | None = None  # the floor: what was said in the room
     interpretations: tuple[Interpretation, ...] = ()
+    started: datetime | None = None  # wall-clock time of its first sample, when given
 
     def channel(self, language: str) -> Interpretation | None:
         return next((c for c in self.interpretations if c.language == language), None)
@@ -138,6 +140,15 @@ class Session:
 
 
 @dataclass(frozen=True)
+class AgendaRef:
+    """An agenda file the manifest takes its sessions from (`[event] agenda`)."""
+
+    path: Path
+    room: str | None = None
+    timezone: str | None = None  # for times the file gives without one
+
+
+@dataclass(frozen=True)
 class Event:
     title: str
     date: str
@@ -146,6 +157,9 @@ class Event:
     sessions: tuple[Session, ...]
     glossary: tuple[str, ...] = ()
     manifest_path: Path | None = field(default=None, compare=False)
+    agenda: AgendaRef | None = None
+    timezone: str | None = None  # the event's, for wall-clock times given without one
+    notes: tuple[str, ...] = field(default=(), compare=False)  # what resolving found
 
     @property
     def slug(self) -> str:

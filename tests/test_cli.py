@@ -83,9 +83,9 @@ def test_manifest_naming_a_missing_recording_exits_2_without_traceback(tmp_path)
 
 def test_manifest_with_an_unknown_key_exits_2_without_traceback(tmp_path):
     (tmp_path / "talk.mp4").write_bytes(b"")
-    path = write_manifest(tmp_path, 'room = "B"\n[[recording]]\nfile = "talk.mp4"\n')
+    path = write_manifest(tmp_path, 'venue = "B"\n[[recording]]\nfile = "talk.mp4"\n')
     (line,) = assert_user_error(webconf("run", str(path), "--out", str(tmp_path / "out")))
-    assert "[event]: unknown key 'room'" in line
+    assert "[event]: unknown key 'venue'" in line
 
 
 def test_several_manifest_mistakes_are_all_printed(tmp_path):

@@ -10,16 +10,18 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.errors import ManifestError
 from pipeline.languages import LANGUAGES
 from pipeline.timecode import agenda_time, parse_time
-from pipeline.types import Event, Interpretation, Recording, Session
+from pipeline.types import AgendaRef, Event, Interpretation, Recording, Session
 
-EVENT_KEYS = {"title", "date", "languages", "description"}
-RECORDING_KEYS = {"file", "language", "stream", "title", "interpretation"}
+EVENT_KEYS = {"title", "date", "languages", "description", "agenda", "room", "timezone"}
+RECORDING_KEYS = {"file", "language", "stream", "title", "interpretation", "started"}
 INTERPRETATION_KEYS = {"language", "stream", "file", "offset", "title"}
 SESSION_KEYS = {"title", "start", "end", "speakers", "language", "recording"}
 GLOSSARY_KEYS = {"keep"}
@@ -148,9 +150,13 @@ def parse_manifest(data: Mapping[str, Any], path: Path) -> Event:
         _plain_text(problems, "[event] description", lines, MAX_DESCRIPTION)
     date = _date(problems, event.get("date", ""))
     languages = _event_languages(problems, event.get("languages", list(LANGUAGES)))
+    timezone = _timezone(problems, event.get("timezone"))
+    agenda = _agenda(problems, event, base, timezone)
 
-    recordings = _recordings(problems, data.get("recording", []), base, languages)
+    recordings = _recordings(problems, data.get("recording", []), base, languages, timezone)
     sessions = _sessions(problems, data.get("session", []), base, languages, recordings)
+    if agenda is not None and data.get("session"):
+        problems.add("[event] agenda", "the sessions come from the agenda: remove [[session]]")
 
     glossary = data.get("glossary", {})
     if not isinstance(glossary, dict):
@@ -169,7 +175,65 @@ def parse_manifest(data: Mapping[str, Any], path: Path) -> Event:
         sessions=sessions,
         glossary=keep,
         manifest_path=path,
+        agenda=agenda,
+        timezone=timezone,
     )
+
+
+def _timezone(problems: _Problems, value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.add("[event] timezone", f"unknown time zone {value!r} (e.g. Europe/Brussels)")
+        return None
+    return str(value)
+
+
+def _agenda(
+    problems: _Problems, event: Mapping[str, Any], base: Path, timezone: str | None
+) -> AgendaRef | None:
+    """`[event] agenda = "schedule.json"` (with `room`), or None."""
+    name, room = event.get("agenda"), event.get("room")
+    if room is not None and (name is None or not isinstance(room, str)):
+        problems.add("[event] room", "names the agenda's room: text, with 'agenda'")
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name.strip():
+        problems.add("[event] agenda", "must be the agenda file's name")
+        return None
+    path = (base / name).absolute()
+    if not path.is_file():
+        problems.add("[event] agenda", f"{name}: file not found")
+        return None
+    return AgendaRef(path, room if isinstance(room, str) else None, timezone)
+
+
+def _started(
+    problems: _Problems, where: str, value: Any, timezone: str | None
+) -> dt.datetime | None:
+    """When a recording started: a TOML date-time with its offset, or without one in
+    the event's `timezone`."""
+    if value is None:
+        return None
+    moment = value
+    if isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+    if not isinstance(moment, dt.datetime):
+        problems.add(
+            where, f"started: {value!r} is not a date and time (2021-03-25T15:00:00+01:00)"
+        )
+        return None
+    if moment.tzinfo is None:
+        if timezone is None:
+            problems.add(where, "started: give its UTC offset (+01:00) or [event] timezone")
+            return None
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    return moment
 
 
 def _event_languages(problems: _Problems, languages: Any) -> tuple[str, ...]:
@@ -189,7 +253,11 @@ def _event_languages(problems: _Problems, languages: Any) -> tuple[str, ...]:
 
 
 def _recordings(
-    problems: _Problems, raw: Any, base: Path, languages: tuple[str, ...]
+    problems: _Problems,
+    raw: Any,
+    base: Path,
+    languages: tuple[str, ...],
+    timezone: str | None = None,
 ) -> tuple[Recording, ...]:
     if not isinstance(raw, list) or not raw:
         problems.add("[[recording]]", 'at least one recording is required (file = "...")')
@@ -212,8 +280,15 @@ def _recordings(
         channels = _interpretations(
             problems, where, rec.get("interpretation", []), base, full, stream, languages
         )
+        started = _started(problems, where, rec.get("started"), timezone)
         out.append(
-            Recording(file=full, language=language, stream=stream, interpretations=channels)
+            Recording(
+                file=full,
+                language=language,
+                stream=stream,
+                interpretations=channels,
+                started=started,
+            )
         )
     files = [r.file for r in out]
     for f in {f for f in files if files.count(f) > 1}:
@@ -442,14 +517,26 @@ def _check_overlaps(problems: _Problems, sessions: list[Session]) -> None:
                 )
 
 
-def resolve_against_media(event: Event, durations_ms: Mapping[Path, int]) -> Event:
+def resolve_against_media(
+    event: Event,
+    durations_ms: Mapping[Path, int],
+    started: Mapping[Path, dt.datetime | None] | None = None,
+) -> Event:
     """Fill open session ends and check every session lies within its recording.
 
     A session without `end` runs to the next session of its recording, or to the
-    recording's end. With no sessions at all, each recording is one session.
+    recording's end. With an agenda (`[event] agenda`), the sessions are its items,
+    placed by wall-clock time (`started`: each recording's container start time, when
+    it has one). With no sessions at all, each recording is one session.
     """
     problems = _Problems(event.manifest_path or Path("manifest"))
     sessions = list(event.sessions)
+    notes: tuple[str, ...] = ()
+    if event.agenda is not None and not sessions:
+        from pipeline.agenda.resolve import agenda_sessions
+
+        found, notes = agenda_sessions(event, durations_ms, started or {})
+        sessions = list(found)
     if not sessions:
         sessions = [
             Session(
@@ -500,12 +587,4 @@ def resolve_against_media(event: Event, durations_ms: Mapping[Path, int]) -> Eve
         )
     if problems.lines:
         raise ManifestError("\n".join(problems.lines))
-    return Event(
-        title=event.title,
-        date=event.date,
-        languages=event.languages,
-        recordings=event.recordings,
-        sessions=tuple(resolved),
-        glossary=event.glossary,
-        manifest_path=event.manifest_path,
-    )
+    return replace(event, sessions=tuple(resolved), notes=notes)

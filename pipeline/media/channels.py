@@ -5,11 +5,12 @@ about as long as the floor it interprets."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.errors import ManifestError, MediaError
-from pipeline.media.probe import MediaInfo, pick_stream, probe
+from pipeline.media.probe import MediaInfo, creation_time, pick_stream, probe
 from pipeline.timecode import agenda_time
 from pipeline.types import Event, Interpretation, Recording
 
@@ -25,6 +26,8 @@ MIN_RECORDING_MS = 1000
 class MediaCheck:
     durations_ms: Mapping[Path, int]  # each recording's floor length
     warnings: tuple[str, ...]  # one line each; the run goes on
+    # when each recording started, as its container says (`creation_time`), if it does
+    started: Mapping[Path, datetime | None] = field(default_factory=dict)
 
 
 def check_media(event: Event) -> MediaCheck:
@@ -72,7 +75,8 @@ def check_media(event: Event) -> MediaCheck:
                     warnings.append(f"{where}: {here}: {warning}")
     if problems:
         raise ManifestError("\n".join(problems))
-    return MediaCheck(durations_ms=durations, warnings=tuple(warnings))
+    started = {r.file: creation_time(r.file) for r in event.recordings if r.file in durations}
+    return MediaCheck(durations_ms=durations, warnings=tuple(warnings), started=started)
 
 
 def _stream_ms(

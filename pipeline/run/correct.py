@@ -51,7 +51,8 @@ def correct(
 ) -> tuple[tuple[Taken, ...], tuple[str, ...]]:
     """Check `source` and save it as a correction (see `corrections.intake`)."""
     event = load_manifest(manifest)
-    event = resolve_against_media(event, check_media(event).durations_ms)
+    media = check_media(event)
+    event = resolve_against_media(event, media.durations_ms, media.started)
     chosen = find_session(event, session)
     published = published_cues(event, Path(out_dir), language)
     return take_correction(event, chosen, language, Path(source), published)

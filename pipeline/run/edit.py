@@ -95,7 +95,8 @@ class EventEditor:
 
 def _resolved(manifest: Path) -> Event:
     event = load_manifest(manifest)
-    return resolve_against_media(event, check_media(event).durations_ms)
+    media = check_media(event)
+    return resolve_against_media(event, media.durations_ms, media.started)
 
 
 def _session(event: Event, entry: SessionEntry) -> Session:

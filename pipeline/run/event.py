@@ -157,7 +157,9 @@ def _run_event(
         media = check_media(event)
         for warning in media.warnings if warn is not None else ():
             warn(warning)
-        event = resolve_against_media(event, media.durations_ms)
+        event = resolve_against_media(event, media.durations_ms, media.started)
+        for note in event.notes if warn is not None else ():
+            warn(note)
     run = _Services(
         event=event,
         event_dir=event_dir,
@@ -226,7 +228,7 @@ def _run_event(
             lags,
             {**options.made_with(), "manifest": manifest_id(event)},
         )
-    warnings = media.warnings + run.corrections.problems
+    warnings = media.warnings + event.notes + run.corrections.problems
     warnings += tuple(_remove_superseded(event, event_dir, warn))
     return RunResult(
         event=event,

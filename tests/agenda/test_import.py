@@ -15,17 +15,22 @@ from pipeline.cli import main
 SCHEDULES = Path(__file__).resolve().parents[3] / "shared" / "schedules"
 
 
-@pytest.fixture()
-def recording(tmp_path) -> Path:
-    """50 minutes of near silence, recorded from 14:58:30 Brussels time (13:58:30 UTC)."""
-    path = tmp_path / "webinar.m4a"
+def silent_recording(path: Path, seconds: int, created: str | None) -> Path:
+    """`seconds` of silence in an AAC file whose container says it was made at
+    `created` (UTC), or says nothing."""
+    stamp = ["-metadata", f"creation_time={created}"] if created else []
     subprocess.run(
         ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono",
-         "-t", "3000", "-c:a", "aac", "-b:a", "16k",
-         "-metadata", "creation_time=2021-03-25T13:58:30.000000Z", str(path)],
+         "-t", str(seconds), "-c:a", "aac", "-b:a", "16k", *stamp, str(path)],
         check=True,
     )  # fmt: skip
     return path
+
+
+@pytest.fixture()
+def recording(tmp_path) -> Path:
+    """50 minutes, recorded from 14:58:30 Brussels time (13:58:30 UTC)."""
+    return silent_recording(tmp_path / "webinar.m4a", 3000, "2021-03-25T13:58:30.000000Z")
 
 
 @pytest.fixture()
