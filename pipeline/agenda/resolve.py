@@ -11,6 +11,7 @@ in the notes, never dropped silently.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,12 +21,50 @@ from pipeline.errors import ManifestError
 from pipeline.types import Event, Recording, Session
 
 
-def agenda_sessions(
+@dataclass(frozen=True)
+class Start:
+    """When a recording started, and who says so."""
+
+    recording: Path
+    at: datetime | None
+    source: str  # "manifest", "container creation_time", "first agenda item", ""
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An agenda item and the session it became (None: outside every recording)."""
+
+    item: AgendaItem
+    session: Session | None
+
+
+def recording_starts(
+    event: Event,
+    container_started: Mapping[Path, datetime | None],
+    first_item: datetime | None = None,
+) -> tuple[Start, ...]:
+    """Each recording's start: its manifest `started`, else its container's, else (one
+    recording and an agenda) the first item's start."""
+    out = []
+    for recording in event.recordings:
+        if recording.started is not None:
+            out.append(Start(recording.file, recording.started, "manifest"))
+        elif (found := container_started.get(recording.file)) is not None:
+            out.append(Start(recording.file, found, "container creation_time"))
+        elif first_item is not None and len(event.recordings) == 1:
+            out.append(Start(recording.file, first_item, "first agenda item"))
+        else:
+            out.append(Start(recording.file, None, ""))
+    return tuple(out)
+
+
+def agenda_placement(
     event: Event,
     durations_ms: Mapping[Path, int],
     container_started: Mapping[Path, datetime | None],
-) -> tuple[tuple[Session, ...], tuple[str, ...]]:
-    """(sessions, notes) for an event whose manifest names an agenda."""
+) -> tuple[tuple[Start, ...], tuple[Placed, ...], tuple[str, ...]]:
+    """(recording starts, every agenda item with its session, notes) for an event
+    whose manifest names an agenda."""
     ref = event.agenda
     assert ref is not None
     day = date.fromisoformat(event.date) if event.date else None
@@ -37,46 +76,56 @@ def agenda_sessions(
             f"({', '.join(agenda.rooms[:5])}{', ...' if len(agenda.rooms) > 5 else ''}): "
             "name the recorded one with [event] room"
         )
+    starts = recording_starts(event, container_started, agenda.items[0].start)
     notes: list[str] = []
-    starts: dict[Path, datetime] = {}
-    for recording in event.recordings:
-        started = recording.started or container_started.get(recording.file)
-        if started is None and len(event.recordings) == 1:
-            started = agenda.items[0].start
-            notes.append(
-                f"{where}: {recording.file.name} does not say when it started; taken as the "
-                f"first item's start ({started.isoformat()}): set [[recording]] started"
-            )
-        if started is None:
+    for start in starts:
+        if start.at is None:
             raise ManifestError(
-                f"{where}: {recording.file.name} does not say when it started: "
+                f"{where}: {start.recording.name} does not say when it started: "
                 "set [[recording]] started = 2021-03-25T15:00:00+01:00"
             )
-        starts[recording.file] = started
-    sessions: list[Session] = []
+        if start.source == "first agenda item":
+            notes.append(
+                f"{where}: {start.recording.name} does not say when it started; taken as the "
+                f"first item's start ({start.at.isoformat()}): set [[recording]] started"
+            )
+    at = {s.recording: s.at for s in starts if s.at is not None}
+    placed: list[Placed] = []
+    count = 0
     for item in agenda.items:
-        placed = _place(item, event.recordings, starts, durations_ms)
-        if placed is None:
+        spot = _place(item, event.recordings, at, durations_ms)
+        if spot is None:
             notes.append(
                 f"{where}: {item.start.isoformat()} {item.title!r} is outside every "
                 "recording; not transcribed"
             )
+            placed.append(Placed(item, None))
             continue
-        recording, start_ms, end_ms = placed
-        sessions.append(
-            Session(
-                index=len(sessions) + 1,
-                title=item.title,
-                recording=recording.file,
-                start_ms=start_ms,
-                end_ms=end_ms,
-                speakers=item.speakers,
-                language=item.language if item.language in event.languages else None,
-            )
+        recording, start_ms, end_ms = spot
+        count += 1
+        session = Session(
+            index=count,
+            title=item.title,
+            recording=recording.file,
+            start_ms=start_ms,
+            end_ms=end_ms,
+            speakers=item.speakers,
+            language=item.language if item.language in event.languages else None,
         )
-    if not sessions:
+        placed.append(Placed(item, session))
+    if not count:
         raise ManifestError(f"{where}: no agenda item lies in a recording")
-    return tuple(sessions), tuple(notes)
+    return starts, tuple(placed), tuple(notes)
+
+
+def agenda_sessions(
+    event: Event,
+    durations_ms: Mapping[Path, int],
+    container_started: Mapping[Path, datetime | None],
+) -> tuple[tuple[Session, ...], tuple[str, ...]]:
+    """(sessions, notes) for an event whose manifest names an agenda."""
+    _, placed, notes = agenda_placement(event, durations_ms, container_started)
+    return tuple(p.session for p in placed if p.session is not None), notes
 
 
 def _place(

@@ -1,4 +1,4 @@
-"""`webconf agenda import`: an agenda file to an editable event manifest."""
+"""`webconf agenda import` and `webconf agenda show`: agendas in, timelines out."""
 
 from __future__ import annotations
 
@@ -39,6 +39,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_show(args: argparse.Namespace) -> int:
+    from pipeline.run.timeline import event_timeline, format_timeline
+
+    print(format_timeline(event_timeline(Path(args.event))))
+    return 0
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -56,8 +63,8 @@ def _moment(text: str) -> datetime:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `webconf agenda import` to the `webconf` parser."""
-    agenda = sub.add_parser("agenda", help="import an agenda into an event manifest")
+    """Add `webconf agenda import` and `show` to the `webconf` parser."""
+    agenda = sub.add_parser("agenda", help="import an agenda, show an event's timeline")
     verbs = agenda.add_subparsers(dest="agenda_command", required=True, metavar="COMMAND")
     imp = verbs.add_parser(
         "import",
@@ -81,3 +88,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="the time zone of times the file gives without one")  # fmt: skip
     imp.add_argument("--force", action="store_true", help="replace the output if it exists")
     imp.set_defaults(func=_cmd_import)
+    show = verbs.add_parser(
+        "show",
+        help="print the event's sessions in recording and wall-clock time",
+        description="Resolve the manifest against its recordings (probed, not decoded) and "
+        "print each session: its start and end in the recording and in wall-clock time, "
+        "its speakers and links, and where its times came from (the agenda or the "
+        "manifest; the recording's start from the manifest, the container's "
+        "creation_time or the first agenda item). Agenda items outside every recording "
+        "are listed.",
+    )
+    show.add_argument("event", metavar="EVENT.toml", help="the event manifest")
+    show.set_defaults(func=_cmd_show)

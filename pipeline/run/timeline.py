@@ -1,0 +1,109 @@
+"""An event's resolved timeline (`webconf agenda show`): every session in recording
+time and in wall-clock time, and where each time came from, before any model work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipeline.agenda.manifest import load_manifest, resolve_against_media
+from pipeline.agenda.resolve import Start, agenda_placement, recording_starts
+from pipeline.agenda.rules import AgendaItem
+from pipeline.media.channels import check_media
+from pipeline.timecode import agenda_time
+from pipeline.types import Event, Session
+
+
+@dataclass(frozen=True)
+class Row:
+    session: Session
+    source: str  # where its times come from: "agenda" or "manifest"
+    wall_start: datetime | None  # None: the recording's start is not known
+    wall_end: datetime | None
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Timeline:
+    event: Event
+    starts: tuple[Start, ...]
+    rows: tuple[Row, ...]
+    outside: tuple[AgendaItem, ...]
+    zone: tzinfo | None  # wall-clock times are shown in it
+
+
+def event_timeline(manifest: Path | str) -> Timeline:
+    """The manifest's sessions resolved against its media (probed, not decoded)."""
+    event = load_manifest(manifest)
+    media = check_media(event)
+    resolved = resolve_against_media(event, media.durations_ms, media.started)
+    links: dict[int, tuple[str, ...]] = {}
+    outside: tuple[AgendaItem, ...] = ()
+    if event.agenda is not None:
+        starts, placed, _ = agenda_placement(event, media.durations_ms, media.started)
+        links = {p.session.index: p.item.links for p in placed if p.session is not None}
+        outside = tuple(p.item for p in placed if p.session is None)
+    else:
+        starts = recording_starts(event, media.started)
+    at = {s.recording: s.at for s in starts}
+    rows = []
+    for session in resolved.sessions:
+        began = at.get(session.recording)
+        rows.append(
+            Row(
+                session=session,
+                source="agenda" if event.agenda is not None else "manifest",
+                wall_start=began + timedelta(milliseconds=session.start_ms) if began else None,
+                wall_end=began + timedelta(milliseconds=session.end_ms) if began else None,
+                links=links.get(session.index, ()),
+            )
+        )
+    zone = ZoneInfo(event.timezone) if event.timezone else None
+    if zone is None:
+        zone = next((s.at.tzinfo for s in starts if s.at is not None), None)
+    return Timeline(resolved, starts, tuple(rows), outside, zone)
+
+
+def format_timeline(timeline: Timeline) -> str:
+    """The timeline as plain text, one block per recording."""
+    event = timeline.event
+    head = event.title + (f" ({event.date})" if event.date else "")
+    head += f"; wall-clock times in {event.timezone}" if event.timezone else ""
+    lines = [head]
+    for start in timeline.starts:
+        began = (
+            f"started {_wall(start.at, timeline.zone, seconds=True)} ({start.source})"
+            if start.at
+            else "start not known (set [[recording]] started)"
+        )
+        lines += ["", f"{start.recording.name}: {began}"]
+        for row in (r for r in timeline.rows if r.session.recording == start.recording):
+            s = row.session
+            wall = (
+                f"{_wall(row.wall_start, timeline.zone)} - {_wall(row.wall_end, timeline.zone)}"
+                if row.wall_start and row.wall_end
+                else "-"
+            )
+            lines.append(
+                f"  {s.index:>2}  {agenda_time(s.start_ms)} - {agenda_time(s.end_ms)}"
+                f"   {wall}   from the {row.source}   {s.title}"
+            )
+            if s.speakers:
+                lines.append(f"      speakers: {', '.join(s.speakers)}")
+            lines += [f"      link: {link}" for link in row.links]
+    if timeline.outside:
+        lines += ["", "outside every recording (not transcribed):"]
+        lines += [
+            f"  {_wall(item.start, timeline.zone)}  {item.title}" for item in timeline.outside
+        ]
+    return "\n".join(lines)
+
+
+def _wall(moment: datetime | None, zone: tzinfo | None, seconds: bool = False) -> str:
+    if moment is None:
+        return "-"
+    local = moment.astimezone(zone) if zone is not None else moment
+    text = local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%H:%M")
+    return f"{text} {local.strftime('%z')[:3]}:{local.strftime('%z')[3:]}" if seconds else text
