@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from pipeline.cli.options import subtitle_profile_option
+from pipeline.timecode import agenda_time
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -21,6 +22,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         show_progress=False if args.quiet else None,
         note_low_confidence=args.note_low_confidence,
         interpretation=args.interpretation,
+        align_agenda=args.align_agenda,
     )
 
     def warn(line: str) -> None:
@@ -65,11 +67,34 @@ def summary(result) -> list[str]:
             f"{report.interpreted} sentences from the interpreter, "
             f"{report.machine} machine-translated"
         )
+    for check in result.boundaries:
+        lines.append(boundary_line(check))
+    for recording, at in result.suggested:
+        lines.append(
+            f"{recording.name}: one session; the speech suggests a boundary at "
+            f"{agenda_time(at)} (the language changes at a pause)"
+        )
     lines.append(
         f"corrections applied: {result.corrections_applied} (session x language); "
         f"warnings: {len(result.warnings)}"
     )
     return lines
+
+
+def boundary_line(check) -> str:
+    """One agenda boundary against the speech: kept, or where it seems to be and why."""
+    name = f"agenda boundary {check.before.index}|{check.after.index} ({check.after.title[:40]})"
+    if check.applied:
+        return f"{name}: moved from {agenda_time(check.agenda_ms)} to " + (
+            f"{agenda_time(check.suggested_ms)}: {'; '.join(check.reasons)}"
+        )
+    if not check.moved:
+        return f"{name}: {agenda_time(check.agenda_ms)} kept (nothing said suggests another)"
+    shift = (check.suggested_ms - check.agenda_ms) / 1000
+    return (
+        f"{name}: agenda {agenda_time(check.agenda_ms)}, suggested "
+        f"{agenda_time(check.suggested_ms)} ({shift:+.0f} s): {'; '.join(check.reasons)}"
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -120,6 +145,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="prefer (default): subtitles from the interpreter channels the manifest "
         "names, machine translation only where they are silent; ignore: machine "
         "translation only (for comparison)",
+    )
+    run.add_argument(
+        "--align-agenda",
+        action="store_true",
+        help="move each agenda boundary to where the speech says it is (a pause where "
+        "the language changes, the next speaker named); without it the suggestions are "
+        "only reported",
     )
     run.add_argument(
         "-q", "--quiet", action="store_true", help="print only errors and the final line"

@@ -13,10 +13,11 @@ import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.agenda.check import BoundaryCheck, aligned, check_boundaries, suggest_boundaries
 from pipeline.agenda.manifest import load_manifest, resolve_against_media
 from pipeline.cache import StageCache
 from pipeline.corrections import SessionCorrections, corrections_dir, match_corrections
@@ -89,6 +90,8 @@ class RunResult:
     timings: tuple[tuple[str, float], ...] = ()  # (stage, wall seconds), in run order
     cache_by_stage: tuple[tuple[str, int, int], ...] = ()  # (stage, read back, computed)
     corrections_applied: int = 0  # a person's tracks applied (session x language)
+    boundaries: tuple[BoundaryCheck, ...] = ()  # each agenda boundary against the speech
+    suggested: tuple[tuple[Path, int], ...] = ()  # without an agenda: (recording, ms)
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,9 @@ def _run_event(
     for problem in run.corrections.problems if warn is not None else ():
         warn(problem)
     tracks: list[SessionTrack] = []
+    boundaries: tuple[BoundaryCheck, ...] = ()
+    suggested: tuple[tuple[Path, int], ...] = ()
+    moved: dict[int, Session] = {}  # sessions whose boundaries --align-agenda moved
     entries: list[IndexEntry] = []
     written: list[Path] = []
     for recording in event.recordings:
@@ -186,6 +192,17 @@ def _run_event(
         source = AudioSource(recording, run.digest(recording.file))
         with clock.stage("transcribe", recording.file.name):
             transcripts = _transcribe(run, source, sessions)
+        said = [s for t in transcripts for s in t.segments]
+        checks = check_boundaries(sessions, said)
+        if options.align_agenda and any(c.moved for c in checks):
+            sessions = aligned(sessions, checks)
+            checks = tuple(replace(c, applied=c.moved) for c in checks)
+            moved.update((s.index, s) for s in sessions)
+            with clock.stage("transcribe", f"{recording.file.name}, agenda aligned"):
+                transcripts = _transcribe(run, source, sessions)
+        boundaries += checks
+        if len(sessions) == 1:  # no agenda to check: where might sessions change?
+            suggested += tuple((recording.file, t) for t in suggest_boundaries(sessions[0], said))
         if options.interpretation == "prefer" and recording.interpretations:
             with clock.stage("interpretation", f"channels of {recording.file.name}"):
                 transcripts = with_channels(transcripts, _channels(run, source, transcripts))
@@ -230,6 +247,8 @@ def _run_event(
         )
     warnings = media.warnings + event.notes + run.corrections.problems
     warnings += tuple(_remove_superseded(event, event_dir, warn))
+    if moved:
+        event = replace(event, sessions=tuple(moved.get(s.index, s) for s in event.sessions))
     return RunResult(
         event=event,
         event_dir=event_dir,
@@ -242,6 +261,8 @@ def _run_event(
         timings=clock.table(),
         cache_by_stage=tuple((k, v[0], v[1]) for k, v in run.cache.by_stage.items()),
         corrections_applied=sum(len(run.corrections.of(s)) for s in event.sessions),
+        boundaries=boundaries,
+        suggested=suggested,
     )
 
 

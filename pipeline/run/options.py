@@ -24,6 +24,7 @@ class RunOptions:
     note_low_confidence: bool = False  # a NOTE before each uncertain cue in the VTT
     show_progress: bool | None = None  # None: only on a terminal
     interpretation: str = "prefer"  # interpreter channels before MT; "ignore": MT only
+    align_agenda: bool = False  # move agenda boundaries where the speech says they are
 
     def made_with(self) -> dict[str, Any]:
         """What the outputs were made with (index.json `made_with`), so that a re-run
@@ -35,6 +36,7 @@ class RunOptions:
             "interpretation": self.interpretation,
             "audio": self.export_audio,
             "note_low_confidence": self.note_low_confidence,
+            "align_agenda": self.align_agenda,
         }
 
     def as_made(self, made_with: Mapping[str, Any]) -> RunOptions:

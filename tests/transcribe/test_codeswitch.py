@@ -77,3 +77,8 @@ def test_whisper_speech_translation_keeps_the_english_that_was_spoken(panel):
         covering = [s for s in english.sentences if s.start_ms - 1500 <= middle <= s.end_ms + 1500]
         assert covering, f"no English for the {clip.language} clip at {clip.start_ms} ms"
     assert len(spoken) >= 3 and len(by_whisper) >= 4
+
+
+def test_a_panel_switching_language_every_sentence_gets_no_boundary_suggested(panel):
+    _, result, _ = panel
+    assert result.suggested == ()

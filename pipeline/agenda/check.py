@@ -1,0 +1,198 @@
+"""Agenda boundaries checked against what was said.
+
+Sessions overrun and speakers start late, so an agenda's boundary is a guess; what
+was said tells where it really is: a long pause, the language changing from the one
+spoken before the boundary to the one spoken after it (each session as the boundary
+would cut them mostly in one language), the next item's title or
+speaker named around it. Each boundary between two sessions of a recording is looked
+for within `WINDOW_MS` of its agenda time, boundaries in order (a corrected boundary
+moves where the next one's "before" begins); the best-scoring pause is suggested,
+with its reasons, or the agenda time is kept when nothing says otherwise.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from pipeline.types import Segment, Session
+
+WINDOW_MS = 150_000  # how far from its agenda time a boundary is looked for
+MIN_PAUSE_MS = 1000  # a shorter silence between words is not where sessions change
+CONTEXT_MS = 20_000  # speech heard on each side to tell its language
+MENTION_MS = 30_000  # a name said this soon after a pause announces what follows it
+MIN_SCORE = 2.0  # below this, the agenda time is kept
+# Without an agenda, a boundary is suggested where 45 s of speech mostly (80 %) in one
+# language are followed by 45 s mostly in another.
+SUSTAINED_MS = 45_000
+SUSTAINED_SHARE = 0.8
+
+# Score of a pause: its length (up to 5 s, in seconds), plus these, less one per minute
+# away from the agenda time.
+LANGUAGE_CHANGE = 4.0  # from the language before the boundary to the one after it
+MENTION = 2.0  # the next item's speaker or title said
+
+
+@dataclass(frozen=True)
+class BoundaryCheck:
+    before: Session
+    after: Session
+    agenda_ms: int
+    suggested_ms: int  # == agenda_ms when nothing says otherwise
+    reasons: tuple[str, ...] = ()
+    applied: bool = False  # the run moved the boundary there (--align-agenda)
+
+    @property
+    def moved(self) -> bool:
+        return self.suggested_ms != self.agenda_ms
+
+
+@dataclass(frozen=True)
+class _Word:
+    start_ms: int
+    end_ms: int
+    text: str
+    language: str
+
+
+def check_boundaries(
+    sessions: Sequence[Session], segments: Sequence[Segment]
+) -> tuple[BoundaryCheck, ...]:
+    """A check for every boundary between consecutive sessions of one recording, from
+    the recording's transcribed `segments` (recording time, original speech)."""
+    words = sorted(
+        (_Word(w.start_ms, w.end_ms, w.text, s.language) for s in segments for w in s.words),
+        key=lambda w: w.start_ms,
+    )
+    ordered = sorted(sessions, key=lambda s: s.start_ms)
+    languages = _Languages(words)
+    out: list[BoundaryCheck] = []
+    begin = ordered[0].start_ms if ordered else 0
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        check = _check(before, after, begin, words, languages)
+        out.append(check)
+        begin = check.suggested_ms
+    return tuple(out)
+
+
+def aligned(sessions: Sequence[Session], checks: Sequence[BoundaryCheck]) -> list[Session]:
+    """The sessions with each checked boundary moved to where it was suggested."""
+    moved = {c.after.index: c.suggested_ms for c in checks}
+    ends = {c.before.index: c.suggested_ms for c in checks}
+    return [
+        replace(s, start_ms=moved.get(s.index, s.start_ms), end_ms=ends.get(s.index, s.end_ms))
+        for s in sessions
+    ]
+
+
+def suggest_boundaries(session: Session, segments: Sequence[Segment]) -> tuple[int, ...]:
+    """Where a recording without an agenda seems to change session: pauses where the
+    language changes and each side holds SUSTAINED_MS of speech mostly in its own
+    language (a panel that switches language every sentence is one session)."""
+    words = sorted(
+        (_Word(w.start_ms, w.end_ms, w.text, s.language) for s in segments for w in s.words),
+        key=lambda w: w.start_ms,
+    )
+    language = _Languages(words)
+    found: list[tuple[float, int]] = []  # (score, where)
+    for left, right in zip(words, words[1:], strict=False):
+        pause = right.start_ms - left.end_ms
+        at = right.start_ms
+        if pause < MIN_PAUSE_MS or not session.start_ms < at < session.end_ms:
+            continue
+        was = language(at - SUSTAINED_MS, at)
+        now = language(at, at + SUSTAINED_MS)
+        kept = language.share(at - SUSTAINED_MS, at, was)
+        then = language.share(at, at + SUSTAINED_MS, now)
+        if was != now and min(kept, then) >= SUSTAINED_SHARE:
+            # the longest pause and the cleanest cut win among neighbouring candidates
+            found.append((min(pause, 5000) / 1000 + 5 * (kept + then), at - min(pause // 2, 1000)))
+    chosen: list[int] = []
+    for _, at in sorted(found, reverse=True):
+        if all(abs(at - other) >= SUSTAINED_MS for other in chosen):
+            chosen.append(at)
+    return tuple(sorted(chosen))
+
+
+def _check(
+    before: Session, after: Session, begin: int, words: list[_Word], language: _Languages
+) -> BoundaryCheck:
+    agenda = after.start_ms
+    low = max(begin + MIN_PAUSE_MS, agenda - WINDOW_MS)
+    high = min(after.end_ms - MIN_PAUSE_MS, agenda + WINDOW_MS)
+    names = _names(after)
+    best: tuple[float, int, tuple[str, ...]] | None = None
+    for left, right in zip(words, words[1:], strict=False):
+        pause = right.start_ms - left.end_ms
+        if pause < MIN_PAUSE_MS or not low <= right.start_ms <= high:
+            continue
+        at = right.start_ms - min(pause // 2, 1000)  # just before the speech resumes
+        score = min(pause, 5000) / 1000 - abs(at - agenda) / 60_000
+        reasons = [f"a pause of {pause / 1000:.1f} s"]
+        was = language(right.start_ms - CONTEXT_MS, right.start_ms)
+        now = language(right.start_ms, right.start_ms + CONTEXT_MS)
+        before_it = language(begin, right.start_ms)  # what each session would hold
+        after_it = language(right.start_ms, after.end_ms)
+        if was and now and was != now and was == before_it and now == after_it:
+            score += LANGUAGE_CHANGE
+            reasons.append(f"the language changes from {was} to {now}")
+        said = _mentioned(words, names, at, at + MENTION_MS)  # announced after it
+        if said:
+            score += MENTION
+            reasons.append(f"{said!r} is said")
+        if best is None or score > best[0]:
+            best = (score, at, tuple(reasons))
+    if best is None or best[0] < MIN_SCORE or abs(best[1] - agenda) < MIN_PAUSE_MS:
+        return BoundaryCheck(before, after, agenda, agenda)
+    return BoundaryCheck(before, after, agenda, best[1], best[2])
+
+
+class _Languages:
+    """Which language most words between two times are in, in O(languages) per ask."""
+
+    def __init__(self, words: Sequence[_Word]) -> None:
+        self.starts = [w.start_ms for w in words]
+        self.counts: dict[str, list[int]] = {}
+        for lang in {w.language for w in words}:
+            running, total = [0], 0
+            for w in words:
+                total += w.language == lang
+                running.append(total)
+            self.counts[lang] = running
+
+    def share(self, start: int, end: int, lang: str) -> float:
+        """The share of the words between `start` and `end` that are in `lang`."""
+        i, j = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        counts = self.counts.get(lang)
+        return (counts[j] - counts[i]) / (j - i) if counts and j > i else 0.0
+
+    def __call__(self, start: int, end: int) -> str:
+        i, j = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        said = {lang: c[j] - c[i] for lang, c in self.counts.items() if c[j] > c[i]}
+        return max(sorted(said), key=said.__getitem__) if said else ""
+
+
+def _names(session: Session) -> tuple[str, ...]:
+    """What a moderator would say to announce the session: its speakers' names (each
+    name of four letters or more) and its title's longer words."""
+    people = [part for s in session.speakers for part in s.split(",")[0].split()]
+    title = [w for w in session.title.split() if len(fold(w)) >= 7]
+    return tuple(dict.fromkeys(n for n in [*people, *title] if len(fold(n)) >= 4))
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, letters and digits only: how a name is compared."""
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in plain if c.isalnum())
+
+
+def _mentioned(words: list[_Word], names: Sequence[str], start: int, end: int) -> str:
+    targets = {fold(n): n for n in names}
+    i = bisect_left(words, start, key=lambda w: w.start_ms)
+    while i < len(words) and words[i].start_ms < end:
+        if fold(words[i].text) in targets:
+            return targets[fold(words[i].text)]
+        i += 1
+    return ""
