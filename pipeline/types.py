@@ -119,6 +119,7 @@ class Recording:
     stream: int | None = None  # the floor: what was said in the room
     interpretations: tuple[Interpretation, ...] = ()
     started: datetime | None = None  # wall-clock time of its first sample, when given
+    title: str | None = None  # what labels it for people ("Day 1, morning")
 
     def channel(self, language: str) -> Interpretation | None:
         return next((c for c in self.interpretations if c.language == language), None)
@@ -133,6 +134,7 @@ class Session:
     end_ms: int
     speakers: tuple[str, ...] = ()
     language: str | None = None
+    links: tuple[str, ...] = ()  # http(s) addresses: the slides, the talk's page
 
     @property
     def slug(self) -> str:
@@ -160,6 +162,7 @@ class Event:
     agenda: AgendaRef | None = None
     timezone: str | None = None  # the event's, for wall-clock times given without one
     notes: tuple[str, ...] = field(default=(), compare=False)  # what resolving found
+    description: str = ""  # what the event is about, for its pages and transcripts
 
     @property
     def slug(self) -> str:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipeline.agenda.manifest import is_web_address
 from pipeline.agenda.rules import Agenda, AgendaItem
 from pipeline.languages import LANGUAGES
 
@@ -107,7 +108,9 @@ def import_agenda(
             lines.append(f"speakers = [{', '.join(_toml(s) for s in item.speakers)}]")
         if item.language in languages:
             lines.append(f'language = "{item.language}"')
-        lines += [f"# link: {link}" for link in item.links]
+        web = [link for link in item.links if is_web_address(link)]
+        if web:
+            lines.append(f"links = [{', '.join(_toml(link) for link in web)}]")
     if outside:
         lines += ["", "# Agenda items outside the recording (not imported):"]
         lines += [f"# - {i.start.astimezone(shown).isoformat()} {i.title}" for i in outside]

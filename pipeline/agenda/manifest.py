@@ -23,7 +23,7 @@ from pipeline.types import AgendaRef, Event, Interpretation, Recording, Session
 EVENT_KEYS = {"title", "date", "languages", "description", "agenda", "room", "timezone"}
 RECORDING_KEYS = {"file", "language", "stream", "title", "interpretation", "started"}
 INTERPRETATION_KEYS = {"language", "stream", "file", "offset", "title"}
-SESSION_KEYS = {"title", "start", "end", "speakers", "language", "recording"}
+SESSION_KEYS = {"title", "start", "end", "speakers", "language", "recording", "links"}
 GLOSSARY_KEYS = {"keep"}
 TOP_KEYS = {"event", "recording", "session", "glossary"}
 END_TOLERANCE_MS = 1000  # agendas are written to the second; allow rounding up
@@ -177,7 +177,13 @@ def parse_manifest(data: Mapping[str, Any], path: Path) -> Event:
         manifest_path=path,
         agenda=agenda,
         timezone=timezone,
+        description=description.strip() if isinstance(description, str) else "",
     )
+
+
+def is_web_address(text: str) -> bool:
+    """An http(s) address with a host: what pages may link to (never `javascript:`)."""
+    return re.fullmatch(r"https?://[^\s/?#]+[^\s]*", text.strip(), re.I) is not None
 
 
 def _timezone(problems: _Problems, value: Any) -> str | None:
@@ -281,6 +287,12 @@ def _recordings(
             problems, where, rec.get("interpretation", []), base, full, stream, languages
         )
         started = _started(problems, where, rec.get("started"), timezone)
+        title = rec.get("title")
+        if title is not None and not isinstance(title, str):
+            problems.add(where, "'title' must be text")
+            title = None
+        elif title is not None and not _plain_text(problems, f"{where} title", title):
+            title = None
         out.append(
             Recording(
                 file=full,
@@ -288,6 +300,7 @@ def _recordings(
                 stream=stream,
                 interpretations=channels,
                 started=started,
+                title=title.strip() if title else None,
             )
         )
     files = [r.file for r in out]
@@ -454,6 +467,10 @@ def _sessions(
             )
             end_ms = None
         speakers = _string_list(problems, f"{where} speakers", ses.get("speakers"))
+        links = _string_list(problems, f"{where} links", ses.get("links"))
+        for link in links:
+            if not is_web_address(link):
+                problems.add(where, f"links: {link!r:.80} is not an http(s) address")
         language = _language(problems, where, ses.get("language"), languages)
         if recording is None or start_ms is None:
             continue
@@ -466,6 +483,7 @@ def _sessions(
                 end_ms=end_ms if end_ms is not None else -1,
                 speakers=speakers,
                 language=language,
+                links=tuple(link for link in links if is_web_address(link)),
             )
         )
     _check_overlaps(problems, out)

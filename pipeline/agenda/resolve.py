@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from pipeline.agenda.manifest import is_web_address
 from pipeline.agenda.rules import AgendaItem
 from pipeline.agenda.sources import read_agenda
 from pipeline.errors import ManifestError
@@ -111,6 +112,7 @@ def agenda_placement(
             end_ms=end_ms,
             speakers=item.speakers,
             language=item.language if item.language in event.languages else None,
+            links=tuple(link for link in item.links if is_web_address(link)),
         )
         placed.append(Placed(item, session))
     if not count:

@@ -81,6 +81,9 @@ __all__ = [
 # -- the records -------------------------------------------------------------------------
 
 
+_WEB = re.compile(r"https?://[^\s/?#]+\S*", re.I)  # what a page may link to
+
+
 @dataclass(frozen=True)
 class ChannelEntry:
     """An interpreter channel: another audio stream of the recording's file, or a file
@@ -132,6 +135,7 @@ class SessionEntry:
     end_ms: int
     audio: str | None  # the session's own audio, when index.json names it
     languages: tuple[LanguageEntry, ...]
+    links: tuple[str, ...] = ()  # http(s) addresses only: others are dropped on reading
 
     def language_entry(self, code: str) -> LanguageEntry | None:
         return next((entry for entry in self.languages if entry.language == code), None)
@@ -161,6 +165,7 @@ class EventIndex:
     format: int
     sessions: tuple[SessionEntry, ...]
     recordings: Mapping[str, RecordingEntry] = field(hash=False)  # by file name
+    description: str = ""
 
     @property
     def index_file(self) -> Path:
@@ -381,6 +386,7 @@ def _read_event(folder: Path) -> EventIndex:
         format=version,
         sessions=sessions,
         recordings=recordings,
+        description=info.text("description"),
     )
 
 
@@ -403,6 +409,7 @@ def _session(item: _Obj) -> SessionEntry:
         slug=item.name("slug"),
         title=item.text("title"),
         speakers=item.strings("speakers"),
+        links=tuple(u for u in item.strings("links") if _WEB.fullmatch(u)),
         language=item.name("language", required=False),
         recording=item.name("recording", required=False),
         start_ms=item.seconds("start"),

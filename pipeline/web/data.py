@@ -278,6 +278,7 @@ class Session:
     end: float
     languages: tuple[SessionLanguage, ...]
     entry: SessionEntry = field(repr=False, compare=False)  # as index.json has it
+    links: tuple[str, ...] = ()
 
     def language_info(self, code: str) -> SessionLanguage | None:
         return next((lang for lang in self.languages if lang.code == code), None)
@@ -467,6 +468,7 @@ def _session(folder: Path, entry: SessionEntry) -> Session:
         end=entry.end_ms / 1000,
         languages=languages,
         entry=entry,
+        links=entry.links,
     )
 
 

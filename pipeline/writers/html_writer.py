@@ -23,6 +23,7 @@ from pipeline.types import Event, SessionTrack
 from pipeline.writers.base import Writer
 from pipeline.writers.paragraphs import UNSURE_WORD, Paragraph, Passage, paragraphs
 from pipeline.writers.provenance import (
+    about_line,
     composition,
     event_line,
     provenance,
@@ -86,6 +87,12 @@ def style_hash(style: str) -> str:
     `style`, and no other inline style."""
     digest = hashlib.sha256(f"\n{style}\n".encode()).digest()
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def web_link(url: str) -> str:
+    """An external link (the manifest lets only http(s) addresses through), opened
+    without handing the page to it."""
+    return f'<a href="{escape(url)}" rel="noopener noreferrer">{escape(url)}</a>'
 
 
 def page(title: str, language: str, body: str, *, style: str = STYLE) -> str:
@@ -197,6 +204,11 @@ def render(track: SessionTrack, event: Event, *, audio: str | None = SESSION_AUD
     parts.append(f'<p class="meta">{escape(event_line(event))}</p>\n')
     parts.append(f"<h1>{escape(session_line(session))}</h1>\n")
     parts += [f'<p class="meta">{escape(line)}</p>\n' for line in meta]
+    if session.links:
+        anchors = ", ".join(web_link(link) for link in session.links)
+        parts.append(f'<p class="meta">Links: {anchors}</p>\n')
+    if event.description:
+        parts.append(f'<p class="meta about">{escape(about_line(event))}</p>\n')
     parts.append(f'<p class="meta provenance">{escape(provenance(track))}</p>\n')
     if reviewed:
         noun = "passage" if reviewed == 1 else "passages"

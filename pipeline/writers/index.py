@@ -15,7 +15,7 @@ from pipeline.outputs.layout import FORMAT_VERSION, INDEX_FILE, INDEX_PAGE, SESS
 from pipeline.timecode import format_clock, seconds
 from pipeline.translate.interpretation import median_lag
 from pipeline.types import Event, Interpretation, Session, SessionTrack
-from pipeline.writers.html_writer import STYLE, page
+from pipeline.writers.html_writer import STYLE, page, web_link
 from pipeline.writers.json_writer import channel_dict, event_dict
 from pipeline.writers.paragraphs import unsure_words
 from pipeline.writers.provenance import (
@@ -181,6 +181,7 @@ def index_dict(
                 "title": session.title,
                 "slug": session.slug,
                 "speakers": list(session.speakers),
+                "links": list(session.links),
                 "language": _spoken_language(session, cells),
                 "recording": session.recording.name,
                 "start": seconds(session.start_ms),
@@ -207,8 +208,10 @@ def index_dict(
                 },
             }
         )
+    titles = {r.file.name: r.title for r in event.recordings}
     recordings = {
         name: {
+            "title": titles.get(name),  # what the manifest calls it, if anything
             # the recording itself, published beside the outputs for replay pages
             "media": _relative_or_none(media.get(name), out_dir),
             "chapters": _relative_or_none(chapters.get(name), out_dir),
@@ -318,6 +321,8 @@ def index_html(
         audio = _audio(cells)
         span = f"{format_clock(session.start_ms)}\u2013{format_clock(session.end_ms)}"
         who = f"<br><small>{escape(speakers_line(session))}</small>" if session.speakers else ""
+        if session.links:
+            who += "<br><small>" + ", ".join(web_link(u) for u in session.links) + "</small>"
         rows.append(
             "<tr>"
             f"<td>{session.index}</td>"
@@ -335,13 +340,15 @@ def index_html(
     if any(e.channel is not None for e in entries):
         intro += f" Interpretation: {INTERPRETER}, timed to the speaker."
     columns = "<th>#</th><th>Session</th><th>In recording</th><th>Audio</th>" + head
+    about = f"<p>{escape(event.description)}</p>\n" if event.description else ""
     body = [
-        f'<header>\n<h1>{escape(title)}</h1>\n<p class="meta">{intro}</p>\n</header>\n',
+        f'<header>\n<h1>{escape(title)}</h1>\n{about}<p class="meta">{intro}</p>\n</header>\n',
         f"<main>\n<table>\n<thead><tr>{columns}</tr></thead>\n<tbody>\n",
         *rows,
         "</tbody>\n</table>\n",
     ]
     chapters = chapters or {}
+    titles = {r.file.name: r.title for r in event.recordings}
     if recording_tracks or chapters:
         body.append("<h2>Subtitles and chapters for the full recordings</h2>\n<ul>\n")
         for recording in _recording_names(event, recording_tracks, chapters):
@@ -352,7 +359,10 @@ def index_html(
             if recording in chapters:
                 links.append(_link(relative(chapters[recording], out_dir), "chapters"))
             if links:
-                body.append(f"<li>{escape(recording)}: {', '.join(links)}</li>\n")
+                label = escape(recording) + (
+                    f" ({escape(titles[recording])})" if titles.get(recording) else ""
+                )
+                body.append(f"<li>{label}: {', '.join(links)}</li>\n")
         body.append("</ul>\n")
     body.append("</main>\n")
     return page(title, "en", "".join(body), style=STYLE + INDEX_STYLE)

@@ -25,6 +25,7 @@ def event_dict(event: Event) -> dict[str, Any]:
         "date": event.date,
         "slug": event.slug,
         "languages": list(event.languages),
+        "description": event.description,
     }
 
 
@@ -111,6 +112,7 @@ def track_dict(track: SessionTrack, event: Event) -> dict[str, Any]:
             "title": session.title,
             "slug": session.slug,
             "speakers": list(session.speakers),
+            "links": list(session.links),
             "recording": session.recording.name,
             "start": seconds(session.start_ms),
             "end": seconds(session.end_ms),

@@ -325,6 +325,15 @@ def session_line(session: Session) -> str:
     return f"Session {session.index}: {session.title}"
 
 
+def about_line(event: Event) -> str:
+    """The event's description on one line (headers are one line each)."""
+    return " ".join(event.description.split())
+
+
+def links_line(session: Session) -> str:
+    return " ".join(session.links)
+
+
 def speakers_line(session: Session) -> str:
     return ", ".join(session.speakers)
 

@@ -11,7 +11,9 @@ from pipeline.types import Event, SessionTrack
 from pipeline.writers.base import Writer
 from pipeline.writers.paragraphs import Paragraph, Passage, paragraphs
 from pipeline.writers.provenance import (
+    about_line,
     event_line,
+    links_line,
     provenance_with_engine,
     recording_range,
     review_line,
@@ -34,9 +36,14 @@ def header_lines(
     passages = [p for paragraph in (found or []) for p in paragraph.passages]
     reviewed = sum(p.reviewed for p in passages)
     unsure = sum(p.low_confidence for p in passages)
-    lines = [event_line(event), session_line(session)]
+    lines = [event_line(event)]
+    if event.description:
+        lines.append(f"About: {about_line(event)}")
+    lines.append(session_line(session))
     if session.speakers:
         lines.append(f"Speakers: {speakers_line(session)}")
+    if session.links:
+        lines.append(f"Links: {links_line(session)}")
     lines += [
         f"Language: {language_name(track.language)}",
         provenance_with_engine(track),

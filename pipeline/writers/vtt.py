@@ -15,6 +15,7 @@ from pipeline.types import Cue, Event, SessionTrack
 from pipeline.writers.base import Writer
 from pipeline.writers.provenance import (
     event_line,
+    links_line,
     provenance,
     recording_range,
     review_line,
@@ -104,6 +105,8 @@ def header_notes(track: SessionTrack, event: Event) -> list[str]:
     ]
     if session.speakers:
         notes.append(f"Speakers: {speakers_line(session)}")
+    if session.links:
+        notes.append(f"Links: {links_line(session)}")
     notes += [
         f"Language: {language_name(track.language)}",
         provenance(track),

@@ -597,3 +597,15 @@ def test_a_search_result_shows_the_original_and_every_translation(client):
     html = page.get_data(as_text=True)
     assert 'class="original" lang="en"' in html
     assert 'class="translation" lang="es"' in html
+
+
+def test_the_replay_page_shows_the_sessions_links_and_the_event_description(outputs, event_dir):
+    index = read_index(event_dir)
+    index["event"]["description"] = "Telework <today>."
+    index["sessions"][0]["links"] = ["https://example.org/slides.pdf", "javascript:alert(1)"]
+    (event_dir / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    response = create_app(outputs).test_client().get(replay_url(event_dir, index["sessions"][0]))
+    assert response.status_code == 200
+    assert "Telework &lt;today&gt;." in response.text
+    assert '<a href="https://example.org/slides.pdf" rel="noopener noreferrer">' in response.text
+    assert "javascript:" not in response.text  # a tampered index.json links nowhere

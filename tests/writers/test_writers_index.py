@@ -180,6 +180,7 @@ def test_index_json_lists_recordings_with_their_tracks_and_chapters(tmp_path):
     doc = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
     assert doc["recordings"] == {
         "day1.mkv": {
+            "title": None,
             "media": None,
             "chapters": "day1.chapters.vtt",
             "tracks": {"en": "day1.en.vtt", "fr": "day1.fr.vtt"},
@@ -206,6 +207,7 @@ def test_chapters_can_be_given_explicitly_and_are_linked_in_html(tmp_path):
     assert "day1.chapters.vtt" in table.hrefs
     doc = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
     assert doc["recordings"]["day1.mkv"] == {
+        "title": None,
         "media": None,
         "chapters": "day1.chapters.vtt",
         "tracks": {},

@@ -29,6 +29,7 @@ def test_json_has_event_session_and_track_facts():
         "date": "2024-05-01",
         "slug": "2024-05-01-water-days-2024",
         "languages": ["en", "fr", "es"],
+        "description": "",
     }
     session = doc["session"]
     assert (session["index"], session["title"], session["slug"]) == (
