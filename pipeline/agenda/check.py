@@ -7,7 +7,7 @@ would cut them mostly in one language), the next item's title or
 speaker named around it. Each boundary between two sessions of a recording is looked
 for within `WINDOW_MS` of its agenda time, boundaries in order (a corrected boundary
 moves where the next one's "before" begins); the best-scoring pause is suggested,
-with its reasons, or the agenda time is kept when nothing says otherwise.
+with its reasons, or the agenda time is kept when nothing but a pause says otherwise.
 """
 
 from __future__ import annotations
@@ -144,7 +144,12 @@ def _check(
             reasons.append(f"{said!r} is said")
         if best is None or score > best[0]:
             best = (score, at, tuple(reasons))
-    if best is None or best[0] < MIN_SCORE or abs(best[1] - agenda) < MIN_PAUSE_MS:
+    if (
+        best is None
+        or best[0] < MIN_SCORE
+        or len(best[2]) < 2  # a pause alone: talks pause for slides, questions, water
+        or abs(best[1] - agenda) < MIN_PAUSE_MS
+    ):
         return BoundaryCheck(before, after, agenda, agenda)
     return BoundaryCheck(before, after, agenda, best[1], best[2])
 

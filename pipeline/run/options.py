@@ -55,7 +55,7 @@ class RunOptions:
         }
         flags = {
             key: made_with[key]
-            for key in ("audio", "note_low_confidence")
+            for key in ("audio", "note_low_confidence", "align_agenda")
             if isinstance(made_with.get(key), bool)
         }
         return replace(
@@ -66,4 +66,6 @@ class RunOptions:
             interpretation=picked.get("interpretation", self.interpretation),
             export_audio=flags.get("audio", self.export_audio),
             note_low_confidence=flags.get("note_low_confidence", self.note_low_confidence),
+            # a re-run that applies corrections keeps the boundaries where they were moved
+            align_agenda=flags.get("align_agenda", self.align_agenda),
         )

@@ -85,3 +85,9 @@ def test_a_panel_switching_language_every_sentence_is_not_cut():
     said = [speech(i * 10, i * 10 + 8.5, ("en", "fr", "es")[i % 3]) for i in range(18)]
     (whole,) = sessions(0, 180)
     assert suggest_boundaries(whole, said) == ()
+
+
+def test_a_long_pause_alone_does_not_move_a_boundary():
+    said = [speech(0, 60, "en"), speech(64.5, 200, "en")]  # 4.5 s for a slide, say
+    (check,) = check_boundaries(sessions(0, 120, 200), said)
+    assert not check.moved

@@ -132,3 +132,13 @@ file = "{SHARED / "fleurs-en-001.ogg"}"
     assert loads == []  # transcription came from the cache: the model was not even loaded
     assert result.cache_misses == 0 and result.cache_hits >= 2
     assert "capital" in (result.event_dir / "01-crash" / "en.txt").read_text("utf-8")
+
+
+def test_outputs_made_with_an_aligned_agenda_are_remade_aligned():
+    """A re-run that applies a person's corrections reads how the outputs were made:
+    boundaries moved by --align-agenda stay moved."""
+    from pipeline.run.options import RunOptions
+
+    made = RunOptions(align_agenda=True).made_with()
+    assert RunOptions().as_made(made).align_agenda is True
+    assert RunOptions(align_agenda=True).as_made({}).align_agenda is True
