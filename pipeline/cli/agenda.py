@@ -42,7 +42,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_show(args: argparse.Namespace) -> int:
     from pipeline.run.timeline import event_timeline, format_timeline
 
-    print(format_timeline(event_timeline(Path(args.event))))
+    print(format_timeline(event_timeline(Path(args.event), args.out)))
     return 0
 
 
@@ -99,4 +99,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "are listed.",
     )
     show.add_argument("event", metavar="EVENT.toml", help="the event manifest")
+    show.add_argument(
+        "--out",
+        metavar="DIR",
+        default="outputs",
+        help="where the event was run (default: outputs/): its last agenda check is "
+        "shown, boundaries it moved where they went",
+    )
     show.set_defaults(func=_cmd_show)

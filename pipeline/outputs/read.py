@@ -122,6 +122,18 @@ class LanguageEntry:
 
 
 @dataclass(frozen=True)
+class BoundaryEntry:
+    """One agenda boundary as the run checked it (index.json `agenda_check`)."""
+
+    before: int  # the index of the session it ends
+    after: int  # the index of the session it starts
+    agenda_ms: int
+    suggested_ms: int
+    applied: bool  # the run moved it there (--align-agenda)
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SessionEntry:
     """One agenda session in index.json."""
 
@@ -166,6 +178,7 @@ class EventIndex:
     sessions: tuple[SessionEntry, ...]
     recordings: Mapping[str, RecordingEntry] = field(hash=False)  # by file name
     description: str = ""
+    agenda_check: tuple[BoundaryEntry, ...] = ()
 
     @property
     def index_file(self) -> Path:
@@ -387,6 +400,17 @@ def _read_event(folder: Path) -> EventIndex:
         sessions=sessions,
         recordings=recordings,
         description=info.text("description"),
+        agenda_check=tuple(
+            BoundaryEntry(
+                before=item.whole("before"),
+                after=item.whole("after"),
+                agenda_ms=item.seconds("agenda"),
+                suggested_ms=item.seconds("suggested"),
+                applied=item.flag("applied"),
+                reasons=item.strings("reasons"),
+            )
+            for item in top.items("agenda_check", required=False)
+        ),
     )
 
 

@@ -244,6 +244,7 @@ def _run_event(
             _recording_cues(tracks),
             lags,
             {**options.made_with(), "manifest": manifest_id(event)},
+            boundaries,
         )
     warnings = media.warnings + event.notes + run.corrections.problems
     warnings += tuple(_remove_superseded(event, event_dir, warn))
@@ -550,6 +551,7 @@ def write_event_files(
     recording_cues: Mapping[tuple[Path, str], Sequence[Cue]],
     lags: Mapping[tuple[str, str], int | None] | None = None,
     made_with: Mapping[str, Any] | None = None,
+    boundaries: Sequence[BoundaryCheck] = (),
 ) -> list[Path]:
     """What an event has beyond its sessions: per recording, a track per language in
     recording time, the published media and the chapters; then the index."""
@@ -576,7 +578,7 @@ def write_event_files(
             written += [published, write_chapters(event, recording.file, path)]
             chapters[recording.file.name] = path.name
     return written + write_event_index(
-        event, entries, event_dir, tracks, chapters, media, lags, made_with
+        event, entries, event_dir, tracks, chapters, media, lags, made_with, boundaries
     )
 
 

@@ -3,7 +3,7 @@ time and in wall-clock time, and where each time came from, before any model wor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +12,8 @@ from pipeline.agenda.manifest import load_manifest, resolve_against_media
 from pipeline.agenda.resolve import Start, agenda_placement, recording_starts
 from pipeline.agenda.rules import AgendaItem
 from pipeline.media.channels import check_media
+from pipeline.outputs.layout import INDEX_FILE
+from pipeline.outputs.read import BoundaryEntry, read_event
 from pipeline.timecode import agenda_time
 from pipeline.types import Event, Session
 
@@ -32,13 +34,17 @@ class Timeline:
     rows: tuple[Row, ...]
     outside: tuple[AgendaItem, ...]
     zone: tzinfo | None  # wall-clock times are shown in it
+    suggested: tuple[BoundaryEntry, ...] = ()  # the last run's, not applied
 
 
-def event_timeline(manifest: Path | str) -> Timeline:
-    """The manifest's sessions resolved against its media (probed, not decoded)."""
+def event_timeline(manifest: Path | str, outputs: Path | str | None = None) -> Timeline:
+    """The manifest's sessions resolved against its media (probed, not decoded); with
+    `outputs`, the last run's agenda check too: boundaries it moved (--align-agenda)
+    are shown where they went, those it only suggested with the suggestion."""
     event = load_manifest(manifest)
     media = check_media(event)
     resolved = resolve_against_media(event, media.durations_ms, media.started)
+    checks = _last_check(Path(outputs) / event.slug) if outputs is not None else ()
     links: dict[int, tuple[str, ...]] = {}
     outside: tuple[AgendaItem, ...] = ()
     if event.agenda is not None:
@@ -48,13 +54,23 @@ def event_timeline(manifest: Path | str) -> Timeline:
     else:
         starts = recording_starts(event, media.started)
     at = {s.recording: s.at for s in starts}
+    moved = {c.after: c.suggested_ms for c in checks if c.applied}
+    ends = {c.before: c.suggested_ms for c in checks if c.applied}
     rows = []
     for session in resolved.sessions:
         began = at.get(session.recording)
+        source = "agenda" if event.agenda is not None else "manifest"
+        if session.index in moved or session.index in ends:
+            source = "alignment"
+            session = replace(
+                session,
+                start_ms=moved.get(session.index, session.start_ms),
+                end_ms=ends.get(session.index, session.end_ms),
+            )
         rows.append(
             Row(
                 session=session,
-                source="agenda" if event.agenda is not None else "manifest",
+                source=source,
                 wall_start=began + timedelta(milliseconds=session.start_ms) if began else None,
                 wall_end=began + timedelta(milliseconds=session.end_ms) if began else None,
                 links=links.get(session.index, ()),
@@ -63,7 +79,16 @@ def event_timeline(manifest: Path | str) -> Timeline:
     zone = ZoneInfo(event.timezone) if event.timezone else None
     if zone is None:
         zone = next((s.at.tzinfo for s in starts if s.at is not None), None)
-    return Timeline(resolved, starts, tuple(rows), outside, zone)
+    suggested = tuple(c for c in checks if not c.applied and c.suggested_ms != c.agenda_ms)
+    return Timeline(resolved, starts, tuple(rows), outside, zone, suggested)
+
+
+def _last_check(event_dir: Path) -> tuple[BoundaryEntry, ...]:
+    """The agenda check of the event's last run, () when it has not run there."""
+    if not (event_dir / INDEX_FILE).is_file():
+        return ()
+    index = read_event(event_dir)
+    return index.agenda_check if index is not None else ()
 
 
 def format_timeline(timeline: Timeline) -> str:
@@ -93,6 +118,12 @@ def format_timeline(timeline: Timeline) -> str:
             if s.speakers:
                 lines.append(f"      speakers: {', '.join(s.speakers)}")
             lines += [f"      link: {link}" for link in row.links]
+    for check in timeline.suggested:
+        lines.append(
+            f"the last run suggests session {check.after} start at "
+            f"{agenda_time(check.suggested_ms)}, not {agenda_time(check.agenda_ms)}: "
+            f"{'; '.join(check.reasons)} (run with --align-agenda to move it)"
+        )
     if timeline.outside:
         lines += ["", "outside every recording (not transcribed):"]
         lines += [

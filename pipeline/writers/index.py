@@ -9,6 +9,7 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
+from pipeline.agenda.check import BoundaryCheck
 from pipeline.fsio import atomic_write, to_json_text
 from pipeline.languages import language_name
 from pipeline.outputs.layout import FORMAT_VERSION, INDEX_FILE, INDEX_PAGE, SESSION_FORMATS
@@ -377,13 +378,16 @@ def write_event_index(
     media: Media | None = None,
     lags: Lags | None = None,
     made_with: Mapping[str, Any] | None = None,
+    boundaries: Sequence[BoundaryCheck] = (),
 ) -> list[Path]:
     """Write out_dir/index.json and out_dir/index.html; returns both paths.
 
     Everything the index links to is given (nothing is looked up on disk): the
     entries' files, the full-recording tracks, chapters and published media.
     `made_with`: the run's options (model, MT, profile...), recorded so that a re-run
-    that applies corrections makes the outputs the same way.
+    that applies corrections makes the outputs the same way. `boundaries`: the agenda
+    check (`agenda_check`: each boundary by the sessions around it, its agenda time, the
+    time suggested, whether the run moved it there, and why).
     """
     out_dir = Path(out_dir)
     tracks = recording_tracks or {}
@@ -391,6 +395,18 @@ def write_event_index(
     document = index_dict(event, entries, tracks, out_dir, chapters, media, lags)
     if made_with:
         document["made_with"] = dict(made_with)
+    if boundaries:  # each agenda boundary against the speech (agenda.check)
+        document["agenda_check"] = [
+            {
+                "before": check.before.index,
+                "after": check.after.index,
+                "agenda": seconds(check.agenda_ms),
+                "suggested": seconds(check.suggested_ms),
+                "applied": check.applied,
+                "reasons": list(check.reasons),
+            }
+            for check in boundaries
+        ]
     atomic_write(json_path, to_json_text(document))
     atomic_write(html_path, index_html(event, entries, tracks, out_dir, chapters))
     return [json_path, html_path]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import RunOptions, run_event
+from pipeline.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "recordings" / "sample-event.toml"
@@ -37,7 +38,7 @@ def shifted(folder: Path, first_s: float, second_s: float) -> Path:
     [(153.6, 226.1), (58.6, 156.1)],  # late by 35 and 40 s; early by 60 and 30 s
 )
 def test_each_boundary_is_suggested_within_5_s_of_where_it_really_is(
-    tmp_path, first_s, second_s
+    tmp_path, capsys, first_s, second_s
 ):
     manifest = shifted(tmp_path, first_s, second_s)
     options = RunOptions(show_progress=False, export_audio=False, interpretation="ignore")
@@ -47,9 +48,14 @@ def test_each_boundary_is_suggested_within_5_s_of_where_it_really_is(
     for check, truth in zip((first, second), TRUTH_MS, strict=True):
         assert check.moved and abs(check.suggested_ms - truth) <= 5000, check
         assert any("language changes" in r for r in check.reasons), check.reasons
+    assert main(["agenda", "show", str(manifest), "--out", str(tmp_path / "out")]) == 0
+    shown = capsys.readouterr().out
+    assert shown.count("the last run suggests session") == 2, shown
 
 
-def test_align_agenda_moves_the_sessions_and_no_agenda_gets_boundaries_suggested(tmp_path):
+def test_align_agenda_moves_the_sessions_and_no_agenda_gets_boundaries_suggested(
+    tmp_path, capsys
+):
     manifest = shifted(tmp_path, 153.6, 226.1)
     options = RunOptions(show_progress=False, export_audio=False, interpretation="ignore",
                          align_agenda=True)  # fmt: skip
@@ -58,6 +64,9 @@ def test_align_agenda_moves_the_sessions_and_no_agenda_gets_boundaries_suggested
     assert abs(first.end_ms - TRUTH_MS[0]) <= 5000 and second.start_ms == first.end_ms
     assert abs(second.end_ms - TRUTH_MS[1]) <= 5000 and third.start_ms == second.end_ms
     assert all(check.applied for check in result.boundaries)
+    assert main(["agenda", "show", str(manifest), "--out", str(tmp_path / "out")]) == 0
+    shown = capsys.readouterr().out
+    assert shown.count("from the alignment") == 3 and "suggests" not in shown, shown
     french = next(t for t in result.tracks if t.session.index == 2 and t.language == "fr")
     assert french.is_original and french.session.start_ms == first.end_ms
 
