@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline.errors import AgendaError
 
 MAX_ITEM = timedelta(hours=24)  # longer is a typo (a wrong date), not a session
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # line breaks and tabs are spaces
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ def checked(item: AgendaItem, where: str) -> AgendaItem:
     """The item, or AgendaError saying what is wrong with it."""
     if not item.title.strip():
         raise AgendaError(f"{where}: has no title")
+    for name, text in (("title", item.title), ("room", item.room or ""),
+                       *(("speaker", s) for s in item.speakers)):  # fmt: skip
+        if _CONTROL.search(text):
+            raise AgendaError(f"{where}: its {name} holds a control character (NUL, escape)")
     for name, value in (("start", item.start), ("end", item.end)):
         if value.tzinfo is None or value.utcoffset() is None:
             raise AgendaError(f"{where}: {name} {value.isoformat()} has no time zone")

@@ -57,6 +57,8 @@ def _json(path: Path) -> Any:
         raise AgendaError(f"{path}: is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise AgendaError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise AgendaError(f"{path}: not valid JSON (nested too deeply)") from None
 
 
 def _json_events(path: Path, schedule: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:

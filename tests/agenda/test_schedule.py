@@ -87,6 +87,7 @@ def test_frab_xml_with_offsets_and_without_them():
          '"duration": "00:30"}]}}]}}}', "has no date"),
         ('{"schedule": {"conference": {"time_zone_name": "Mars/Olympus", "days": []}}}',
          "unknown time zone"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ],
 )
 def test_a_malformed_schedule_json_gets_one_line(tmp_path, content, says):
@@ -138,6 +139,7 @@ def test_a_spreadsheet_agenda_in_clock_times_on_a_date_in_a_time_zone(tmp_path):
         ("title,start,end\nA,2021-03-25T15:00+01:00,2021-03-25T14:00+01:00\n", "before it starts"),
         ("title,start,end\nA,tomorrow,16:00\n", "is not a date and time"),
         ("title,start,duration\nA,2021-03-25T15:00+01:00,30,extra\n", "4 cells for 3"),
+        ("title,start,duration\nA\x00,2021-03-25T15:00+01:00,30\n", "control character"),
     ],
 )
 def test_a_malformed_csv_agenda_gets_one_line_naming_the_line(tmp_path, content, says):
