@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.types import Segment, Session
@@ -48,6 +48,11 @@ class BoundaryCheck:
     def moved(self) -> bool:
         return self.suggested_ms != self.agenda_ms
 
+    @property
+    def move(self) -> tuple[int, int, int]:
+        """What `aligned` takes: the sessions it separates, and where it is suggested."""
+        return self.before.index, self.after.index, self.suggested_ms
+
 
 @dataclass(frozen=True)
 class _Word:
@@ -62,10 +67,7 @@ def check_boundaries(
 ) -> tuple[BoundaryCheck, ...]:
     """A check for every boundary between consecutive sessions of one recording, from
     the recording's transcribed `segments` (recording time, original speech)."""
-    words = sorted(
-        (_Word(w.start_ms, w.end_ms, w.text, s.language) for s in segments for w in s.words),
-        key=lambda w: w.start_ms,
-    )
+    words = _words(segments)
     ordered = sorted(sessions, key=lambda s: s.start_ms)
     languages = _Languages(words)
     out: list[BoundaryCheck] = []
@@ -77,10 +79,12 @@ def check_boundaries(
     return tuple(out)
 
 
-def aligned(sessions: Sequence[Session], checks: Sequence[BoundaryCheck]) -> list[Session]:
-    """The sessions with each checked boundary moved to where it was suggested."""
-    moved = {c.after.index: c.suggested_ms for c in checks}
-    ends = {c.before.index: c.suggested_ms for c in checks}
+def aligned(sessions: Sequence[Session], moves: Iterable[tuple[int, int, int]]) -> list[Session]:
+    """The sessions with each boundary moved: (index of the session it ends, index of
+    the session it starts, where it goes in ms)."""
+    moves = list(moves)
+    moved = {after: at for _, after, at in moves}
+    ends = {before: at for before, _, at in moves}
     return [
         replace(s, start_ms=moved.get(s.index, s.start_ms), end_ms=ends.get(s.index, s.end_ms))
         for s in sessions
@@ -91,10 +95,7 @@ def suggest_boundaries(session: Session, segments: Sequence[Segment]) -> tuple[i
     """Where a recording without an agenda seems to change session: pauses where the
     language changes and each side holds SUSTAINED_MS of speech mostly in its own
     language (a panel that switches language every sentence is one session)."""
-    words = sorted(
-        (_Word(w.start_ms, w.end_ms, w.text, s.language) for s in segments for w in s.words),
-        key=lambda w: w.start_ms,
-    )
+    words = _words(segments)
     language = _Languages(words)
     found: list[tuple[float, int]] = []  # (score, where)
     for left, right in zip(words, words[1:], strict=False):
@@ -114,6 +115,14 @@ def suggest_boundaries(session: Session, segments: Sequence[Segment]) -> tuple[i
         if all(abs(at - other) >= SUSTAINED_MS for other in chosen):
             chosen.append(at)
     return tuple(sorted(chosen))
+
+
+def _words(segments: Sequence[Segment]) -> list[_Word]:
+    """Every word said, in time order, with the language of its segment."""
+    return sorted(
+        (_Word(w.start_ms, w.end_ms, w.text, s.language) for s in segments for w in s.words),
+        key=lambda w: w.start_ms,
+    )
 
 
 def _check(

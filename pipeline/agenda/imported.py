@@ -9,16 +9,17 @@ comments, never dropped silently.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline.agenda.manifest import is_web_address
+from pipeline.agenda.manifest import is_web_address, toml_string
+from pipeline.agenda.resolve import span_in
 from pipeline.agenda.rules import Agenda, AgendaItem
 from pipeline.languages import LANGUAGES
+from pipeline.timecode import agenda_time
 
 DEFAULT_LANGUAGES = ("en", "fr", "es")
 
@@ -49,13 +50,8 @@ def place(
     """Each item's start and end in the recording, clipped to it; outside -> None."""
     out = []
     for item in items:
-        start = _ms(item.start - started)
-        end = _ms(item.end - started)
-        if end <= 0 or (length_ms is not None and start >= length_ms):
-            out.append(Placed(item, None, None))
-            continue
-        end = end if length_ms is None else min(end, length_ms)
-        out.append(Placed(item, max(start, 0), end))
+        span = span_in(item, started, length_ms)
+        out.append(Placed(item, *(span or (None, None))))
     return out
 
 
@@ -82,14 +78,14 @@ def import_agenda(
         f"# The recording started at {started.isoformat()} ({started_from}).",
         "",
         "[event]",
-        f"title = {_toml(agenda.title)}",
+        f"title = {toml_string(agenda.title)}",
         f'date = "{agenda.items[0].start.date().isoformat()}"',
-        f"languages = [{', '.join(_toml(c) for c in languages)}]",
+        f"languages = [{', '.join(toml_string(c) for c in languages)}]",
     ]
     if agenda.description:
-        lines.append(f"description = {_toml(agenda.description)}")
+        lines.append(f"description = {toml_string(agenda.description)}")
     name = _relative(recording, manifest_dir) if recording else "RECORDING.mp4"
-    lines += ["", "[[recording]]", f"file = {_toml(name)}"]
+    lines += ["", "[[recording]]", f"file = {toml_string(name)}"]
     if recording is None:
         lines[-1] += "  # the recording's file: fill in"
     for p in inside:
@@ -100,17 +96,17 @@ def import_agenda(
             f"{item.end.astimezone(shown).isoformat()}"
             + (f", {item.room}" if item.room else ""),
             "[[session]]",
-            f"title = {_toml(item.title)}",
-            f'start = "{_clock(p.start_ms)}"',
-            f'end = "{_clock(p.end_ms)}"',
+            f"title = {toml_string(item.title)}",
+            f'start = "{agenda_time(p.start_ms)}"',
+            f'end = "{agenda_time(p.end_ms)}"',
         ]
         if item.speakers:
-            lines.append(f"speakers = [{', '.join(_toml(s) for s in item.speakers)}]")
+            lines.append(f"speakers = [{', '.join(toml_string(s) for s in item.speakers)}]")
         if item.language in languages:
             lines.append(f'language = "{item.language}"')
         web = [link for link in item.links if is_web_address(link)]
         if web:
-            lines.append(f"links = [{', '.join(_toml(link) for link in web)}]")
+            lines.append(f"links = [{', '.join(toml_string(link) for link in web)}]")
     if outside:
         lines += ["", "# Agenda items outside the recording (not imported):"]
         lines += [f"# - {i.start.astimezone(shown).isoformat()} {i.title}" for i in outside]
@@ -129,22 +125,6 @@ def _languages(items: Sequence[AgendaItem]) -> tuple[str, ...]:
     said = [i.language for i in items if i.language in LANGUAGES]
     found = tuple(dict.fromkeys(said))
     return found if len(found) >= 2 else tuple(dict.fromkeys([*found, *DEFAULT_LANGUAGES]))
-
-
-def _ms(delta: timedelta) -> int:
-    return round(delta.total_seconds() * 1000)
-
-
-def _clock(ms: int) -> str:
-    seconds, milli = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}" + (f".{milli:03d}" if milli else "")
-
-
-def _toml(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _relative(path: Path, base: Path | None) -> str:

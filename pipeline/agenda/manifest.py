@@ -7,6 +7,7 @@ whole file in one pass instead of one error per run.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -179,6 +180,12 @@ def parse_manifest(data: Mapping[str, Any], path: Path) -> Event:
         timezone=timezone,
         description=description.strip() if isinstance(description, str) else "",
     )
+
+
+def toml_string(text: str) -> str:
+    """`text` as a TOML basic string, for manifests we write (JSON's escapes are
+    TOML's)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def is_web_address(text: str) -> bool:

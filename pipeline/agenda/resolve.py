@@ -139,10 +139,18 @@ def _place(
     """The recording that holds most of the item, and the item's span in it."""
     best: tuple[int, Recording, int, int] | None = None
     for recording in recordings:
-        length = durations_ms[recording.file]
-        start = round((item.start - starts[recording.file]).total_seconds() * 1000)
-        end = round((item.end - starts[recording.file]).total_seconds() * 1000)
-        span = (max(start, 0), min(end, length))
-        if span[1] > span[0] and (best is None or span[1] - span[0] > best[0]):
+        span = span_in(item, starts[recording.file], durations_ms[recording.file])
+        if span is not None and (best is None or span[1] - span[0] > best[0]):
             best = (span[1] - span[0], recording, *span)
     return None if best is None else best[1:]
+
+
+def span_in(
+    item: AgendaItem, started: datetime, length_ms: int | None
+) -> tuple[int, int] | None:
+    """The item's start and end in ms of a recording that started at `started` and
+    lasts `length_ms` (None: as long as it takes), clipped to it; None outside it."""
+    start = round((item.start - started).total_seconds() * 1000)
+    end = round((item.end - started).total_seconds() * 1000)
+    span = (max(start, 0), end if length_ms is None else min(end, length_ms))
+    return span if span[1] > span[0] else None

@@ -162,7 +162,7 @@ def _xml_item(
     path: Path, event: ET.Element, day: ET.Element, room: ET.Element, where: str,
     tz: ZoneInfo | None,
 ) -> AgendaItem:  # fmt: skip
-    title = " ".join((event.findtext("title") or "").split())
+    title = _text(event.findtext("title"))
     where = f"{path}: {where} {title!r}" if title else f"{path}: {where}"
     stamp = (event.findtext("date") or "").strip()
     if not stamp:  # older frab: the day's date and the clock time
@@ -182,12 +182,12 @@ def _xml_item(
         start=start,
         end=start + duration(event.findtext("duration") or "", where),
         speakers=tuple(
-            name for p in (persons if persons is not None else []) if (name := _plain(p.text))
+            name for p in (persons if persons is not None else []) if (name := _text(p.text))
         ),
-        language=_plain(event.findtext("language")) or None,
-        room=_plain(event.findtext("room")) or room.get("name") or None,
+        language=_text(event.findtext("language")) or None,
+        room=_text(event.findtext("room")) or room.get("name") or None,
         links=tuple(dict.fromkeys(u.strip() for u in links if u and u.strip())),
-        description=_plain(event.findtext("abstract")) or _plain(event.findtext("description")),
+        description=_text(event.findtext("abstract")) or _text(event.findtext("description")),
     )
     return checked(item, where)
 
@@ -211,8 +211,3 @@ def _moment(stamp: str, tz: ZoneInfo | None, where: str) -> datetime:
 
 def _text(value: Any) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
-
-
-def _plain(value: str | None) -> str:
-    return " ".join((value or "").split())
-

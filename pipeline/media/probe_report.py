@@ -7,7 +7,6 @@ stage may not import: the caller passes the shares in (None: not measured).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import unicodedata
@@ -15,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.agenda.manifest import toml_string
 from pipeline.languages import TABLE
 from pipeline.media.probe import AudioStream, MediaInfo
 from pipeline.timecode import clock_ms
@@ -207,7 +207,7 @@ def manifest_toml(
         f"# event languages: {', '.join(languages)}; file names relative to "
         + ("the manifest" if base is not None else "the current folder"),
         "[[recording]]",
-        f"file = {_toml(_shown(floor.file, base))}",
+        f"file = {toml_string(_shown(floor.file, base))}",
         f"stream = {floor.stream.position}  # the floor{_about(floor)}",
     ]
     if floor.language and floor.language.code in languages:
@@ -218,10 +218,10 @@ def manifest_toml(
     for c in chans:
         body = [
             "[[recording.interpretation]]",
-            f"language = {_toml(c.stream.language.code if c.stream.language else '')}",
+            f"language = {toml_string(c.stream.language.code if c.stream.language else '')}",
         ]
         if c.own_file:
-            body.append(f"file = {_toml(_shown(c.stream.file, base))}")
+            body.append(f"file = {toml_string(_shown(c.stream.file, base))}")
         if not c.own_file or not c.stream.alone:
             body.append(f"stream = {c.stream.stream.position}")
         if about := _about(c.stream):
@@ -293,9 +293,6 @@ def _quote(text: str) -> str:
     return '"' + " ".join(text.split()) + '"'
 
 
-def _toml(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _shown(path: Path, base: Path | None) -> str:

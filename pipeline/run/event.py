@@ -195,7 +195,7 @@ def _run_event(
         said = [s for t in transcripts for s in t.segments]
         checks = check_boundaries(sessions, said)
         if options.align_agenda and any(c.moved for c in checks):
-            sessions = aligned(sessions, checks)
+            sessions = aligned(sessions, [c.move for c in checks])
             checks = tuple(replace(c, applied=c.moved) for c in checks)
             moved.update((s.index, s) for s in sessions)
             with clock.stage("transcribe", f"{recording.file.name}, agenda aligned"):

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipeline.agenda.check import aligned
 from pipeline.agenda.manifest import load_manifest, resolve_against_media
 from pipeline.agenda.resolve import Start, agenda_placement, recording_starts
 from pipeline.agenda.rules import AgendaItem
@@ -21,10 +22,9 @@ from pipeline.types import Event, Session
 @dataclass(frozen=True)
 class Row:
     session: Session
-    source: str  # where its times come from: "agenda" or "manifest"
+    source: str  # where its times come from: "agenda", "manifest" or "alignment"
     wall_start: datetime | None  # None: the recording's start is not known
     wall_end: datetime | None
-    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,37 +43,30 @@ def event_timeline(manifest: Path | str, outputs: Path | str | None = None) -> T
     are shown where they went, those it only suggested with the suggestion."""
     event = load_manifest(manifest)
     media = check_media(event)
-    resolved = resolve_against_media(event, media.durations_ms, media.started)
     checks = _last_check(Path(outputs) / event.slug) if outputs is not None else ()
-    links: dict[int, tuple[str, ...]] = {}
     outside: tuple[AgendaItem, ...] = ()
-    if event.agenda is not None:
-        starts, placed, _ = agenda_placement(event, media.durations_ms, media.started)
-        links = {p.session.index: p.item.links for p in placed if p.session is not None}
-        outside = tuple(p.item for p in placed if p.session is None)
+    sessions_from = event
+    if event.agenda is not None:  # read once: resolving would read it again
+        starts, items, _ = agenda_placement(event, media.durations_ms, media.started)
+        outside = tuple(p.item for p in items if p.session is None)
+        sessions_from = replace(event, sessions=tuple(p.session for p in items if p.session))
     else:
         starts = recording_starts(event, media.started)
+    resolved = resolve_against_media(sessions_from, media.durations_ms, media.started)
     at = {s.recording: s.at for s in starts}
-    moved = {c.after: c.suggested_ms for c in checks if c.applied}
-    ends = {c.before: c.suggested_ms for c in checks if c.applied}
+    applied = [(c.before, c.after, c.suggested_ms) for c in checks if c.applied]
+    realigned = {index for before, after, _ in applied for index in (before, after)}
+    planned = "agenda" if event.agenda is not None else "manifest"
     rows = []
-    for session in resolved.sessions:
+    for session in aligned(resolved.sessions, applied):
         began = at.get(session.recording)
-        source = "agenda" if event.agenda is not None else "manifest"
-        if session.index in moved or session.index in ends:
-            source = "alignment"
-            session = replace(
-                session,
-                start_ms=moved.get(session.index, session.start_ms),
-                end_ms=ends.get(session.index, session.end_ms),
-            )
+        source = "alignment" if session.index in realigned else planned
         rows.append(
             Row(
                 session=session,
                 source=source,
                 wall_start=began + timedelta(milliseconds=session.start_ms) if began else None,
                 wall_end=began + timedelta(milliseconds=session.end_ms) if began else None,
-                links=links.get(session.index, ()),
             )
         )
     zone = ZoneInfo(event.timezone) if event.timezone else None
@@ -117,7 +110,7 @@ def format_timeline(timeline: Timeline) -> str:
             )
             if s.speakers:
                 lines.append(f"      speakers: {', '.join(s.speakers)}")
-            lines += [f"      link: {link}" for link in row.links]
+            lines += [f"      link: {link}" for link in s.links]
     for check in timeline.suggested:
         lines.append(
             f"the last run suggests session {check.after} start at "

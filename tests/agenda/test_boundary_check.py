@@ -68,7 +68,7 @@ def test_aligning_moves_both_sides_of_each_moved_boundary():
     said = [speech(0, 58, "en"), speech(61, 118, "fr"), speech(121, 180, "es")]
     agenda = sessions(0, 100, 150, 180)
     checks = check_boundaries(agenda, said)
-    first, second, third = aligned(agenda, checks)
+    first, second, third = aligned(agenda, [c.move for c in checks])
     assert first.end_ms == second.start_ms == checks[0].suggested_ms
     assert second.end_ms == third.start_ms == checks[1].suggested_ms
     assert (first.start_ms, third.end_ms) == (0, 180_000)
