@@ -269,9 +269,19 @@ def test_the_static_site_works_from_a_plain_web_server(page, outputs, event_dir,
         seg = segments(event_dir, session["slug"], session["language"])[2]
         page.goto(f"{base}/replay.html")
         page.click(f"a.replay-link[href$='{session['slug']}/replay.html']")
-        page.wait_for_url(f"**/{session['slug']}/replay.html", wait_until="domcontentloaded")
-        page.goto(page.url + f"#t={tsec(seg['recording_start'])}")
-        page.reload()
+        # The page may already have added ?lang= to its address (history.replaceState),
+        # so match the path, not the whole address.
+        page.wait_for_url(
+            lambda url: urllib.parse.urlsplit(url).path.endswith(f"/{session['slug']}/replay.html"),
+            wait_until="domcontentloaded",
+        )
+        # A fragment change is a same-document navigation: wait for its commit, not for
+        # a load event the still-buffering audio may hold back on a busy machine (this
+        # timed out at 20 s in CI, twice in eight runs).
+        page.goto(
+            page.url.split("#")[0] + f"#t={tsec(seg['recording_start'])}", wait_until="commit"
+        )
+        page.reload(wait_until="domcontentloaded")
         wait_for_metadata(page)
         tracks = page.evaluate(TRACKS_JS)
         assert [t["language"] for t in tracks if t["kind"] == "subtitles"] == (
