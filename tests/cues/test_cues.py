@@ -588,3 +588,19 @@ def test_cue_places_are_cached_per_track_and_a_damaged_entry_is_recomputed(tmp_p
     other = build_cues([*sentences[:1], translated("Autre.", 20_000, 22_000)], end_ms=60_000,
                        cache=StageCache(tmp_path))  # fmt: skip
     assert other != plain and len(list((tmp_path / "cues").glob("*.json"))) == 2
+
+
+def test_a_session_end_too_late_to_bind_any_cue_keeps_the_cached_cues(tmp_path):
+    """A boundary moved inside a long pause: same cues, read back; an end close enough
+    to bind the last cue is laid again and binds it."""
+    sentences = [timed(LONG), timed("A second sentence follows it.", start_ms=20_000)]
+    free = build_cues(sentences)
+    assert build_cues(sentences, end_ms=90_000) == build_cues(sentences, end_ms=120_000) == free
+    cache = StageCache(tmp_path)
+    build_cues(sentences, end_ms=90_000, cache=cache)
+    assert build_cues(sentences, end_ms=120_000, cache=cache) == free
+    assert cache.by_stage["cues"] == [1, 1]
+    last_word = sentences[-1].end_ms
+    tight = build_cues(sentences, end_ms=last_word, cache=cache)
+    assert cache.by_stage["cues"] == [1, 2]
+    assert tight[-1].end_ms <= last_word - DEFAULT_PROFILE.min_gap_ms < free[-1].end_ms
