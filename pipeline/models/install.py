@@ -19,15 +19,22 @@ from pipeline.fsio import sha256_file
 from pipeline.models.locate import debian_versions, lock, models_dir
 
 
-
 def _installed(target: Path, spec: dict) -> bool:
     stamp = target / ".sha256"
     return stamp.is_file() and stamp.read_text().strip() == spec["model_bin_sha256"]
 
 
+def _wheels(pkg: dict, cache: Path) -> list[Path]:
+    """The cached wheels of `pkg`, matched as pip names them: any case, - or _ alike
+    (resemblyzer's wheel is `Resemblyzer-0.1.4-py3-none-any.whl`)."""
+    prefix = f"{pkg['name']}-{pkg['version']}-".lower().replace("-", "_")
+    return sorted(
+        w for w in cache.glob("*.whl") if w.name.lower().replace("-", "_").startswith(prefix)
+    )
+
+
 def _fetch_wheel(pkg: dict, cache: Path) -> Path:
-    pattern = f"{pkg['name'].replace('-', '_')}-{pkg['version']}-*.whl"
-    found = sorted(cache.glob(pattern))
+    found = _wheels(pkg, cache)
     if not found:
         subprocess.run(
             [
@@ -44,7 +51,7 @@ def _fetch_wheel(pkg: dict, cache: Path) -> Path:
             ],
             check=True,
         )
-        found = sorted(cache.glob(pattern))
+        found = _wheels(pkg, cache)
     if not found:
         raise SystemExit(f"pip did not produce a wheel for {pkg['name']}=={pkg['version']}")
     wheel = found[0]
