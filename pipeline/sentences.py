@@ -1,8 +1,9 @@
 """Group recognised words into sentences: the unit we translate and subtitle.
 
 Machine translation of cue fragments loses grammar; whole sentences keep it. A
-sentence ends at final punctuation, at a long pause, or when it grows too long to
-stay one thought on screen.
+sentence ends at final punctuation, at a long pause, at a change of speaker (an
+interjection is its own sentence), or when it grows too long to stay one thought on
+screen.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def words_text(words: Iterable[Word]) -> str:
 
 def build_sentences(segments: Sequence[Segment]) -> tuple[Sentence, ...]:
     """Sentences in order, each carrying its words; language, source language and
-    origin from the segment (a sentence never spans two of them)."""
+    origin from the segment, the speaker from its words (a sentence never spans two
+    of any of them)."""
     out: list[Sentence] = []
     current: list[Word] = []
     kind: tuple[str, str, str] = ("", "", "original")  # language, source language, origin
@@ -42,6 +44,7 @@ def build_sentences(segments: Sequence[Segment]) -> tuple[Sentence, ...]:
                     words=tuple(current),
                     source_language=source_language,
                     origin=origin,
+                    speaker=current[0].speaker,
                 )
             )
             current.clear()
@@ -52,7 +55,10 @@ def build_sentences(segments: Sequence[Segment]) -> tuple[Sentence, ...]:
             flush()
             kind = seg_kind
         for word in seg.words:
-            if current and word.start_ms - current[-1].end_ms > MAX_PAUSE_MS:
+            if current and (
+                word.start_ms - current[-1].end_ms > MAX_PAUSE_MS
+                or word.speaker != current[-1].speaker
+            ):
                 flush()
             current.append(word)
             text = word.text.strip()

@@ -33,6 +33,7 @@ class Word:
     text: str  # as Whisper wrote it, with its leading space when it has one
     probability: float = 1.0
     reviewed: bool = False  # written or confirmed by a person (corrections/)
+    speaker: str = ""  # who said it ("Speaker 2", or their name); "" when not known
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Sentence:
     source_reviewed: bool = False  # a rendering of text a person reviewed
     channel: Interpretation | None = None  # the interpreter channel it was heard on
     lag_ms: int | None = None  # how far the interpreter ran behind the floor here
+    speaker: str = ""  # who said it (for a rendering: who said the source); "" unknown
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class Cue:
     reviewed: bool = False
     origin: Origin = "original"
     channel: Interpretation | None = None  # for interpreted text: where it was heard
+    speaker: str = ""  # a cue never holds two speakers; "" when not known
 
     @property
     def text(self) -> str:
@@ -135,6 +138,8 @@ class Session:
     speakers: tuple[str, ...] = ()
     language: str | None = None
     links: tuple[str, ...] = ()  # http(s) addresses: the slides, the talk's page
+    # ("Speaker 2", "Jens Wretling"): names for the voices the speakers stage numbered
+    voices: tuple[tuple[str, str], ...] = ()
 
     @property
     def slug(self) -> str:

@@ -8,7 +8,9 @@ Prints, from one run:
 - the sample's interpreter channels (synthesized): per channel the lag error and the
   cue alignment error against the channels' truth, and chrF against the reference
   translations of the interpreted track vs machine translation of the same stretches;
-- subtitle-profile conformance of every VTT/SRT file written.
+- subtitle-profile conformance of every VTT/SRT file written;
+- speaker turns: diarisation error rate on panels of real read speech
+  (tools/panel_mix.py), without collar, overlaps scored.
 """
 
 from __future__ import annotations
@@ -145,6 +147,50 @@ def interpretation_report(sample, ignored) -> list[str]:
     return lines
 
 
+def speaker_report(seeds: range = range(7)) -> list[str]:
+    """DER (no collar, overlaps scored) of the speakers stage, VAD included, on panels
+    built from real read speech: the range over `seeds` per material."""
+    import wave
+
+    import numpy as np
+    from panel_mix import ENGLISH, PANEL, Turn, diarisation_error, panel
+
+    from pipeline.cache import StageCache
+    from pipeline.speakers.encoder import SpeakerEncoder, speaker_model
+    from pipeline.speakers.turns import speaker_turns
+    from pipeline.transcribe.recording import AudioSource, speech_map
+    from pipeline.transcribe.whisper import TranscribeOptions
+    from pipeline.types import Recording
+
+    encoder = SpeakerEncoder(speaker_model())
+    lines = [f"{'material':34} {'DER':>11} {'miss':>11} {'false alarm':>11} "
+             f"{'confusion':>11}  speakers found"]  # fmt: skip
+    folder = Path(tempfile.mkdtemp(prefix="webconf-eval-speakers-"))
+    for label, clips in (("4 voices, 4 languages", PANEL), ("3 English voices", ENGLISH)):
+        scores, right = [], 0
+        for seed in seeds:
+            path = folder / f"{len(clips)}-{seed}.wav"
+            truth = panel(clips, path, seed=seed)
+            with wave.open(str(path)) as w:
+                x = np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32)
+            x /= 32768
+            regions = speech_map(AudioSource(Recording(path), "eval"), TranscribeOptions(),
+                                 StageCache(None), lambda x=x: x)  # fmt: skip
+            turns = speaker_turns(x, regions, encoder.embed).turns
+            found = [Turn(t.start_ms, t.end_ms, str(t.speaker)) for t in turns]
+            scores.append(diarisation_error(truth, found))
+            right += len({t.speaker for t in turns}) == len(clips)
+
+        def span(key: str, scores: list[dict] = scores) -> str:
+            values = [s[key] for s in scores]
+            return f"{min(values):.3f}-{max(values):.3f}"
+
+        lines.append(f"{label + f' ({len(seeds)} panels)':34} {span('der'):>11} "
+                     f"{span('miss'):>11} {span('false_alarm'):>11} {span('confusion'):>11}"
+                     f"  right number in {right} of {len(seeds)}")  # fmt: skip
+    return lines
+
+
 def main() -> int:
     out = Path(tempfile.mkdtemp(prefix="webconf-eval-"))
     print(f"webconf eval (outputs in {out})\n")
@@ -185,6 +231,11 @@ def main() -> int:
     import measure_mt
 
     measure_mt.report(200, "auto")
+
+    print("\nSpeaker turns on panels of real read speech (tools/panel_mix.py), "
+          "no collar, overlaps scored:")
+    for line in speaker_report():
+        print(line)
 
     print("\nSubtitle profile conformance of every written file:")
     files = sorted(p for p in out.rglob("*") if p.suffix in {".vtt", ".srt"}

@@ -24,7 +24,7 @@ from pipeline.types import AgendaRef, Event, Interpretation, Recording, Session
 EVENT_KEYS = {"title", "date", "languages", "description", "agenda", "room", "timezone"}
 RECORDING_KEYS = {"file", "language", "stream", "title", "interpretation", "started"}
 INTERPRETATION_KEYS = {"language", "stream", "file", "offset", "title"}
-SESSION_KEYS = {"title", "start", "end", "speakers", "language", "recording", "links"}
+SESSION_KEYS = {"title", "start", "end", "speakers", "language", "recording", "links", "voices"}
 GLOSSARY_KEYS = {"keep"}
 TOP_KEYS = {"event", "recording", "session", "glossary"}
 END_TOLERANCE_MS = 1000  # agendas are written to the second; allow rounding up
@@ -33,6 +33,7 @@ MAX_DESCRIPTION = 5000
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # tabs are harmless
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")  # what splitlines() splits at
+
 
 class _Problems:
     def __init__(self, path: Path) -> None:
@@ -99,6 +100,28 @@ def _string_list(problems: _Problems, where: str, value: Any) -> tuple[str, ...]
     if not all(_plain_text(problems, where, v) for v in value):
         return ()
     return tuple(v.strip() for v in value if v.strip())
+
+
+_VOICE = re.compile(r"^speaker (\d{1,3})$", re.IGNORECASE)
+
+
+def _voices(problems: _Problems, where: str, value: Any) -> tuple[tuple[str, str], ...]:
+    """`voices = {"Speaker 2" = "Jens Wretling"}`: names for numbered voices."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        problems.add(where, 'voices: expected a table such as {"Speaker 2" = "A. Name"}')
+        return ()
+    out = []
+    for label, name in value.items():
+        match = _VOICE.match(label.strip())
+        if not match or int(match.group(1)) < 1:
+            problems.add(where, f"voices: {label!r:.60} is not a voice label like 'Speaker 2'")
+        elif not isinstance(name, str) or not name.strip():
+            problems.add(where, f"voices: the name for {label!r} must be a non-empty string")
+        elif _plain_text(problems, f"{where} voices", name):
+            out.append((f"Speaker {int(match.group(1))}", " ".join(name.split())))
+    return tuple(out)
 
 
 def load_manifest(path: Path | str) -> Event:
@@ -479,6 +502,7 @@ def _sessions(
             if not is_web_address(link):
                 problems.add(where, f"links: {link!r:.80} is not an http(s) address")
         language = _language(problems, where, ses.get("language"), languages)
+        voices = _voices(problems, where, ses.get("voices"))
         if recording is None or start_ms is None:
             continue
         out.append(
@@ -491,6 +515,7 @@ def _sessions(
                 speakers=speakers,
                 language=language,
                 links=tuple(link for link in links if is_web_address(link)),
+                voices=voices,
             )
         )
     _check_overlaps(problems, out)
@@ -599,17 +624,7 @@ def resolve_against_media(
                 f"{s.recording.name} ({agenda_time(duration)})",
             )
             continue
-        resolved.append(
-            Session(
-                index=s.index,
-                title=s.title,
-                recording=s.recording,
-                start_ms=s.start_ms,
-                end_ms=min(end, duration),
-                speakers=s.speakers,
-                language=s.language,
-            )
-        )
+        resolved.append(replace(s, end_ms=min(end, duration)))
     if problems.lines:
         raise ManifestError("\n".join(problems.lines))
     return replace(event, sessions=tuple(resolved), notes=notes)

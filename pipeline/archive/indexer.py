@@ -73,6 +73,7 @@ class _Passage:
     recording_end_ms: int
     low_confidence: bool
     reviewed: bool
+    speaker: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ def _passages(transcript: Transcript) -> tuple[_Passage, ...]:
                 recording_end_ms=seg.recording_end_ms,
                 low_confidence=seg.low_confidence,
                 reviewed=seg.reviewed,
+                speaker=seg.speaker,
             )
         )
     return tuple(passages)
@@ -265,11 +267,12 @@ def _write_session(conn: sqlite3.Connection, event_slug: str, session: _Session)
         passage_id = conn.execute(
             "INSERT INTO passages (event, session_id, passage_key, language, is_original,"
             " origin, source_language, source_text, engine, text, start_ms, end_ms,"
-            " recording_start_ms, recording_end_ms, low_confidence, reviewed)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " recording_start_ms, recording_end_ms, low_confidence, reviewed, speaker)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (event_slug, session_id, key, p.language, p.is_original, p.origin,
              p.source_language, p.source_text, p.engine, p.text, p.start_ms, p.end_ms,
-             p.recording_start_ms, p.recording_end_ms, p.low_confidence, p.reviewed),
+             p.recording_start_ms, p.recording_end_ms, p.low_confidence, p.reviewed,
+             p.speaker),
         ).lastrowid  # fmt: skip
         conn.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (passage_id, p.text))
     for cue in session.cues:

@@ -81,6 +81,7 @@ class Hit:
     origins: Mapping[str, str] = field(default_factory=dict, hash=False)  # of translations
     engine: str = ""  # what made the matching version ("apertium", "whisper (interpretation)")
     engines: Mapping[str, str] = field(default_factory=dict, hash=False)  # of translations
+    speaker: str = ""  # who said the passage ("" when not known)
 
     def label(self, language: str | None = None) -> str:
         """Who made the version in `language` (default: the matching one), as results
@@ -132,6 +133,7 @@ WITH matches AS (
     WHERE passages_fts MATCH :expr
       AND (:language IS NULL OR p.language = :language)
       AND (:event IS NULL OR p.event = :event)
+      AND (:speaker IS NULL OR p.speaker = :speaker COLLATE NOCASE)
 ), best AS (
     SELECT *,
            row_number() OVER (
@@ -142,7 +144,7 @@ WITH matches AS (
 SELECT best.passage_score AS score, best.snippet, p.passage_key, p.language, p.is_original,
        p.origin, p.engine, p.text,
        p.source_language, p.source_text, p.start_ms, p.end_ms,
-       p.recording_start_ms, p.recording_end_ms,
+       p.recording_start_ms, p.recording_end_ms, p.speaker,
        s.idx, s.slug AS session_slug, s.title AS session_title, s.speakers, s.recording,
        e.slug AS event_slug, e.title AS event_title, e.date AS event_date
 FROM best
@@ -162,6 +164,19 @@ def _check_event(conn: sqlite3.Connection, event: str) -> str:
     slugs = [r[0] for r in conn.execute("SELECT slug FROM events ORDER BY slug LIMIT 6")]
     known = ", ".join(slugs[:5]) + (", ..." if len(slugs) > 5 else "") if slugs else "none"
     raise SearchError(f"no event '{event}' in the archive (events: {known})")
+
+
+def _check_speaker(conn: sqlite3.Connection, speaker: str, event: str | None) -> None:
+    """A speaker no passage names is a mistyped name, not a search without results."""
+    where = "speaker != ''" + (" AND event = ?" if event else "")
+    args = (event,) if event else ()
+    names = [r[0] for r in conn.execute(
+        f"SELECT DISTINCT speaker FROM passages WHERE {where} ORDER BY speaker", args
+    )]  # fmt: skip
+    if any(n.casefold() == speaker.casefold() for n in names):
+        return
+    known = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "") if names else "none"
+    raise SearchError(f"no speaker '{speaker}' in the archive (speakers: {known})")
 
 
 def _versions(conn: sqlite3.Connection, keys: list[str]) -> dict[str, list[sqlite3.Row]]:
@@ -223,6 +238,7 @@ def _hit(row: sqlite3.Row, versions: list[sqlite3.Row]) -> Hit:
         origins={lang: origin for lang, origin in origins.items() if lang != language},
         engine=row["engine"],
         engines={lang: engine for lang, engine in engines.items() if lang != language},
+        speaker=row["speaker"],
     )
 
 
@@ -233,6 +249,7 @@ def search(
     language: str | None = None,
     event: str | None = None,
     limit: int = 20,
+    speaker: str | None = None,
 ) -> list[Hit]:
     """Passages matching query, best first, one hit per passage.
 
@@ -240,7 +257,8 @@ def search(
     matches, else its best-matching translation; ranked by its best-matching version.
 
     language: only match versions in this language (en, fr, es); event: only this
-    event (its folder name); None or "" = no filter. The query syntax is
+    event (its folder name); speaker: only passages said by this speaker (their name
+    as the transcripts give it, any case); None or "" = no filter. The query syntax is
     pipeline.archive.query's; a query that cannot be read, a missing archive or an
     unknown event raise SearchError.
     """
@@ -248,10 +266,19 @@ def search(
         raise SearchError(f"limit must be a whole number from 1 to {MAX_LIMIT}, not {limit!r}")
     expr = to_fts(query)
     language, event = language or None, event or None  # "" = no filter, as None
+    speaker = " ".join(speaker.split()) if speaker else None
     conn = open_for_reading(Path(db_path))
     try:
         slug = _check_event(conn, event) if event is not None else None
-        params = {"expr": expr, "language": language, "event": slug, "limit": limit}
+        if speaker is not None:
+            _check_speaker(conn, speaker, slug)
+        params = {
+            "expr": expr,
+            "language": language,
+            "event": slug,
+            "limit": limit,
+            "speaker": speaker,
+        }
         rows = conn.execute(_SEARCH, params).fetchall()
         versions = _versions(conn, [r["passage_key"] for r in rows]) if rows else {}
     except sqlite3.Error as exc:

@@ -9,7 +9,8 @@ Tables (times in integer milliseconds):
   `is_original` (what was said in that language: recognised, or written by a person),
   `origin` (who made the text: original, interpretation, speech-translation, machine,
   person), `source_language`, `source_text`, `engine`, session time `start_ms`/`end_ms`,
-  recording time `recording_start_ms`/`recording_end_ms`, and `passage_key` =
+  recording time `recording_start_ms`/`recording_end_ms`, `speaker` (who said it, ''
+  when not known), and `passage_key` =
   `event/session/recording_start_ms` of the spoken sentence, shared by all its language
   versions;
 - `passages_fts`: FTS5 index of `passages.text` (rowid = passages.id), tokenizer
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from pipeline.errors import SearchError
 
-SCHEMA_VERSION = 2  # 2: passages.origin
+SCHEMA_VERSION = 3  # 2: passages.origin; 3: passages.speaker
 
 SCHEMA = """
 CREATE TABLE events (
@@ -66,7 +67,8 @@ CREATE TABLE passages (
     recording_start_ms INTEGER NOT NULL,
     recording_end_ms INTEGER NOT NULL,
     low_confidence INTEGER NOT NULL,
-    reviewed INTEGER NOT NULL
+    reviewed INTEGER NOT NULL,
+    speaker TEXT NOT NULL
 );
 CREATE INDEX passages_by_key ON passages (passage_key, language);
 CREATE INDEX passages_by_event ON passages (event);

@@ -16,7 +16,7 @@ EXIT_USER_ERROR = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pipeline.cli import agenda, archive, models, mux, probe, run, subtitles, web
+    from pipeline.cli import agenda, archive, models, mux, probe, run, speakers, subtitles, web
 
     parser = argparse.ArgumentParser(
         prog="webconf",
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (run, agenda, subtitles, archive, web, mux, models, probe):
+    for group in (run, agenda, speakers, subtitles, archive, web, mux, models, probe):
         group.register(sub)
     return parser
 

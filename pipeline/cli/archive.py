@@ -60,9 +60,10 @@ def render_hit(number: int, hit: Hit, outputs: str, *, tty: bool = False) -> lis
     title = f"{number}. {hit.event_title} > {hit.session_index}. {hit.session_title}"
     if hit.speakers:
         title += f" ({', '.join(hit.speakers)})"
+    said = f"{hit.speaker}, " if hit.speaker else ""
     lines = [
         title,
-        f"   [{format_clock(hit.recording_start_ms)}] {hit.language} ({hit.label()}): "
+        f"   [{format_clock(hit.recording_start_ms)}] {said}{hit.language} ({hit.label()}): "
         f"{_highlighter(tty)(hit.snippet)}",
     ]
     others = dict(hit.translations)
@@ -85,6 +86,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
         language=args.lang,
         event=args.event,
         limit=args.limit,
+        speaker=args.speaker,
     )
     if args.json:
         data = [dict(h.to_dict(), link=replay_link(args.outputs, h)) for h in hits]
@@ -151,6 +153,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--lang", choices=LANGUAGES, help="only match the versions in this language"
     )
     search.add_argument("--event", metavar="EVENT", help="only this event (its folder name)")
+    search.add_argument(
+        "--speaker",
+        metavar="NAME",
+        help="only what this speaker said (their name as the transcripts give it, "
+        "e.g. 'Jens Wretling' or 'Speaker 2'; any case)",
+    )
     search.add_argument(
         "--limit", type=_limit, default=20, metavar="N", help="at most N results (default: 20)"
     )

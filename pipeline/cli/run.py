@@ -23,6 +23,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         note_low_confidence=args.note_low_confidence,
         interpretation=args.interpretation,
         align_agenda=args.align_agenda,
+        speakers=args.speakers == "on",
     )
 
     def warn(line: str) -> None:
@@ -59,8 +60,10 @@ def summary(result) -> list[str]:
         )
         lines.append(f"cache (read back / needed): {read}")
     for report in result.channels:
-        lag = "no interpreted sentence" if report.lag_ms is None else (
-            f"median lag {report.lag_ms / 1000:.1f} s"
+        lag = (
+            "no interpreted sentence"
+            if report.lag_ms is None
+            else (f"median lag {report.lag_ms / 1000:.1f} s")
         )
         lines.append(
             f"interpretation {report.channel.language} ({report.channel.label}): {lag}; "
@@ -152,6 +155,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="move each agenda boundary to where the speech says it is (a pause where "
         "the language changes, the next speaker named); without it the suggestions are "
         "only reported",
+    )
+    run.add_argument(
+        "--speakers",
+        default="on",
+        choices=("on", "off"),
+        help="on (default): who speaks when, named from the agenda and the manifest's "
+        "voices, in every transcript and subtitle track; off: no speaker turns",
     )
     run.add_argument(
         "-q", "--quiet", action="store_true", help="print only errors and the final line"

@@ -153,7 +153,8 @@ def _rebuilt(sentence: Sentence, tokens: Sequence[_Token], keep_words: bool) -> 
     changed = text != _normalised(sentence.text)
     reviewed = all(t.reviewed for t in tokens)
     words = tuple(
-        Word(t.start_ms, t.end_ms, f" {t.text}", t.probability, t.reviewed) for t in tokens
+        Word(t.start_ms, t.end_ms, f" {t.text}", t.probability, t.reviewed, sentence.speaker)
+        for t in tokens
     )
     return replace(
         sentence,
@@ -210,9 +211,7 @@ def _correct(
     for token in placed:
         per_sentence.setdefault(token.sentence, []).append(token)
     out = [s for s in sentences if not in_scope(s)]
-    out += [
-        _rebuilt(sentences[i], per_sentence[i], keep_words) for i in scope if i in per_sentence
-    ]
+    out += [_rebuilt(sentences[i], per_sentence[i], keep_words) for i in scope if i in per_sentence]
     if add_unplaced:
         out += [_written(c, language) for c in unplaced]
     return tuple(sorted(out, key=lambda s: s.start_ms))

@@ -398,10 +398,12 @@ class _Segmenter:
         self.cum = [0] * (n + 1)  # cum[b] - cum[a] - 1: length of units a..b-1 with spaces
         for k, length in enumerate(self.lengths):
             self.cum[k + 1] = self.cum[k] + length + 1
-        # a cue never spans a change of language
+        # a cue never spans a change of language or of speaker
         self.run_start = [0] * n
         for k in range(1, n):
-            same = units[k].language == units[k - 1].language
+            same = units[k].language == units[k - 1].language and (
+                sentences[units[k].sentence].speaker == sentences[units[k - 1].sentence].speaker
+            )
             self.run_start[k] = self.run_start[k - 1] if same else k
         # costs of breaking before unit k: as a line, and as the end of a cue
         self.line_join = [0.0] * (n + 1)
@@ -624,6 +626,7 @@ def build_cues(
                 reviewed=all(s.reviewed for s in held),
                 origin=_origin(held),
                 channel=_channel(held),
+                speaker=held[0].speaker,
             )
         )
     return tuple(cues)

@@ -197,6 +197,7 @@ class TranscriptWord:
     text: str  # as the recogniser wrote it (leading space kept)
     probability: float  # the recogniser's; 1.0 for a word a person wrote
     reviewed: bool = False  # a person wrote or confirmed it
+    speaker: str = ""  # who said it ("" when not known, or in outputs from before)
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,7 @@ class TranscriptSegment:
     channel: ChannelEntry | None = None  # an interpreted segment: the channel heard
     lag_ms: int | None = None  # ... and how far the interpreter ran behind the floor here
     words: tuple[TranscriptWord, ...] = ()  # recognised words (none for a translation)
+    speaker: str = ""  # who said it (a rendering: who said the source); "" not known
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,7 @@ class TranscriptCue:
     low_confidence: bool
     reviewed: bool
     channel: ChannelEntry | None = None  # an interpreted cue: the channel heard
+    speaker: str = ""  # who says it; "" when not known
 
 
 @dataclass(frozen=True)
@@ -520,6 +523,7 @@ def _segment(item: _Obj, track_language: str, track_engine: str) -> TranscriptSe
         channel=channel,
         lag_ms=channel.lag_ms if channel is not None else None,
         words=tuple(_word(w) for w in item.items("words", required=False)),
+        speaker=item.text("speaker"),
     )
 
 
@@ -530,6 +534,7 @@ def _word(item: _Obj) -> TranscriptWord:
         text=item.text("word", required=True),
         probability=item.share("probability", required=True),
         reviewed=item.flag("reviewed"),
+        speaker=item.text("speaker"),
     )
 
 
@@ -549,6 +554,7 @@ def _cue(item: _Obj, default_origin: str) -> TranscriptCue:
         low_confidence=item.flag("low_confidence"),
         reviewed=item.flag("reviewed"),
         channel=item.channel("interpretation"),
+        speaker=item.text("speaker"),
     )
 
 

@@ -8,12 +8,13 @@ once, and only if some stage actually needs it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,9 @@ from pipeline.outputs.layout import (
 from pipeline.outputs.read import made_with, recording_names
 from pipeline.run.options import RunOptions
 from pipeline.run.progress import Note, StageClock, progress_bar
+from pipeline.speakers import label_words, speaker_names
+from pipeline.speakers.encoder import SpeakerEncoder, SpeakerModelInfo, speaker_model
+from pipeline.speakers.recording import EventVoices, recording_voices
 from pipeline.transcribe.channels import transcribe_channel, with_channels
 from pipeline.transcribe.english_only import refuse_other_speech, undeclared
 from pipeline.transcribe.recording import AudioSource, SpeechRequest, transcribe_recording
@@ -107,6 +111,15 @@ class _Services:
     digests: dict[Path, str]  # content hash of every media file read, hashed once
     corrections: SessionCorrections  # a person's cues, on their sessions
     clock: StageClock  # wall time per stage, and a line per finished one
+    voices: EventVoices = field(default_factory=EventVoices)  # one numbering per event
+
+    @functools.cached_property
+    def speaker_model(self) -> SpeakerModelInfo:
+        return speaker_model(models_dir())
+
+    @functools.cached_property
+    def speaker_encoder(self) -> SpeakerEncoder:
+        return SpeakerEncoder(self.speaker_model)
 
     def digest(self, path: Path) -> str:
         if path not in self.digests:
@@ -185,6 +198,9 @@ def _run_event(
     moved: dict[int, Session] = {}  # sessions whose boundaries --align-agenda moved
     entries: list[IndexEntry] = []
     written: list[Path] = []
+    speaker_problems: tuple[str, ...] = ()
+    if options.speakers:
+        run.speaker_model  # noqa: B018 (installed? one line now, not after transcribing)
     for recording in event.recordings:
         sessions = [s for s in event.sessions if s.recording == recording.file]
         if not sessions:
@@ -203,6 +219,12 @@ def _run_event(
         boundaries += checks
         if len(sessions) == 1:  # no agenda to check: where might sessions change?
             suggested += tuple((recording.file, t) for t in suggest_boundaries(sessions[0], said))
+        if options.speakers:
+            with clock.stage("speakers", recording.file.name):
+                transcripts, problems = _speakers(run, source, transcripts)
+            speaker_problems += problems
+            for problem in problems if warn is not None else ():
+                warn(problem)
         if options.interpretation == "prefer" and recording.interpretations:
             with clock.stage("interpretation", f"channels of {recording.file.name}"):
                 transcripts = with_channels(transcripts, _channels(run, source, transcripts))
@@ -246,7 +268,7 @@ def _run_event(
             {**options.made_with(), "manifest": manifest_id(event)},
             boundaries,
         )
-    warnings = media.warnings + event.notes + run.corrections.problems
+    warnings = media.warnings + event.notes + run.corrections.problems + speaker_problems
     warnings += tuple(_remove_superseded(event, event_dir, warn))
     if moved:
         event = replace(event, sessions=tuple(moved.get(s.index, s) for s in event.sessions))
@@ -428,6 +450,36 @@ def _transcribe(
         )
 
 
+def _speakers(
+    run: _Services, source: AudioSource, transcripts: Sequence[SessionTranscript]
+) -> tuple[tuple[SessionTranscript, ...], tuple[str, ...]]:
+    """Every word labelled with its speaker's name; what did not fit in the naming."""
+    sessions = [t.session for t in transcripts]
+    voices = recording_voices(
+        source,
+        run.options.transcribe,
+        run.cache,
+        run.speaker_model,
+        lambda: run.speaker_encoder,
+        max_speakers=_most_speakers(sessions),
+    )
+    turns = run.voices.numbered(voices)
+    names, problems = speaker_names(turns, sessions)
+    labelled = tuple(
+        replace(t, segments=label_words(t.segments, turns, names)) for t in transcripts
+    )
+    return labelled, problems
+
+
+def _most_speakers(sessions: Sequence[Session]) -> int | None:
+    """The agenda's bound on the voices of a recording: the people its sessions list,
+    and one more (a moderator, the audience); None unless every session lists its
+    speakers (a session that lists nobody may hear anyone)."""
+    if not sessions or not all(s.speakers for s in sessions):
+        return None
+    return len({name for s in sessions for name in s.speakers}) + 1
+
+
 def _channels(
     run: _Services, floor: AudioSource, transcripts: Sequence[SessionTranscript]
 ) -> list[tuple[Interpretation, tuple[Segment, ...]]]:
@@ -519,9 +571,7 @@ def _session(
     )
     done = []
     for text in texts:
-        track = cue_track(
-            text, run.options.profile, corrections.get(text.language, ()), run.cache
-        )
+        track = cue_track(text, run.options.profile, corrections.get(text.language, ()), run.cache)
         paths = write_session_track(
             track,
             run.event,

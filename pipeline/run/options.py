@@ -25,6 +25,7 @@ class RunOptions:
     show_progress: bool | None = None  # None: only on a terminal
     interpretation: str = "prefer"  # interpreter channels before MT; "ignore": MT only
     align_agenda: bool = False  # move agenda boundaries where the speech says they are
+    speakers: bool = True  # speaker turns and names (`--speakers off`: none)
 
     def made_with(self) -> dict[str, Any]:
         """What the outputs were made with (index.json `made_with`), so that a re-run
@@ -37,6 +38,7 @@ class RunOptions:
             "audio": self.export_audio,
             "note_low_confidence": self.note_low_confidence,
             "align_agenda": self.align_agenda,
+            "speakers": self.speakers,
         }
 
     def as_made(self, made_with: Mapping[str, Any]) -> RunOptions:
@@ -55,7 +57,7 @@ class RunOptions:
         }
         flags = {
             key: made_with[key]
-            for key in ("audio", "note_low_confidence", "align_agenda")
+            for key in ("audio", "note_low_confidence", "align_agenda", "speakers")
             if isinstance(made_with.get(key), bool)
         }
         return replace(
@@ -68,4 +70,5 @@ class RunOptions:
             note_low_confidence=flags.get("note_low_confidence", self.note_low_confidence),
             # a re-run that applies corrections keeps the boundaries where they were moved
             align_agenda=flags.get("align_agenda", self.align_agenda),
+            speakers=flags.get("speakers", self.speakers),
         )

@@ -43,6 +43,15 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class Voices:
+    """A recording's speaker turns, and each speaker's voice (the unit mean of their
+    windows' embeddings, speaker n at n - 1), to know them again in another recording."""
+
+    turns: tuple[Turn, ...]
+    voices: tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
 class _Windows:
     start_ms: np.ndarray  # (n,)
     end_ms: np.ndarray
@@ -54,16 +63,19 @@ def speaker_turns(
     regions: Sequence[tuple[int, int]],
     embed: Embed,
     max_speakers: int | None = None,
-) -> tuple[Turn, ...]:
-    """Turns covering `regions` (ms, in order), one speaker each, numbered from 1."""
+) -> Voices:
+    """Turns covering the speech of `regions` (ms, in order), one speaker each,
+    numbered from 1 by first appearance."""
     regions = [(a, b) for a, b in regions if b > a]
     if not regions:
-        return ()
+        return Voices((), ())
     windows = _embed_windows(samples, regions, embed)
     if len(windows.vectors) == 0:
-        return tuple(Turn(a, b, 1) for a, b in regions)
+        return Voices(tuple(Turn(a, b, 1) for a, b in regions), ())
     centroids = _speakers(windows, max_speakers)
-    return _turns(regions, windows, centroids, _pauses(samples, regions))
+    turns, order = _turns(regions, windows, centroids, _pauses(samples, regions))
+    voices = tuple(tuple(round(float(v), 5) for v in centroids[k]) for k in order)
+    return Voices(turns, voices)
 
 
 def _embed_windows(samples: np.ndarray, regions: Sequence[tuple[int, int]], embed: Embed
@@ -188,8 +200,9 @@ def _turns(
     windows: _Windows,
     centroids: np.ndarray,
     pauses: np.ndarray,
-) -> tuple[Turn, ...]:
-    """Viterbi over FRAME_MS frames of all regions, in order; pauses left out."""
+) -> tuple[tuple[Turn, ...], list[int]]:
+    """Viterbi over FRAME_MS frames of all regions, in order; pauses left out. Also
+    the centroid of each speaker number, in number order."""
     frames = _frames(regions)
     mid = np.array([(a + b) / 2 for a, b in frames])
     sims = windows.vectors @ centroids.T  # (windows, speakers)
@@ -233,4 +246,4 @@ def _turns(
             turns[-1] = Turn(turns[-1].start_ms, b, speaker)
         else:
             turns.append(Turn(a, b, speaker))
-    return tuple(turns)
+    return tuple(turns), list(number)

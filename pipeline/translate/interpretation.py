@@ -234,6 +234,7 @@ def interpreted_sentences(
             origin="interpretation",
             channel=channel,
             lag_ms=r.lag_ms,
+            speaker=first.speaker,  # the interpreter speaks for the person on the floor
         )
         out[r.floor[0]] = sentence
         taken.update(r.floor[1:])

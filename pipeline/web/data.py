@@ -102,6 +102,8 @@ class Passage:
     low_confidence: bool
     reviewed: bool
     origin: str = "original"  # one of pipeline.types.ORIGINS
+    speaker: str = ""  # who said it ("" when not known)
+    turn: bool = False  # the first passage of a speaker's turn: the page names them
 
     @property
     def kind(self) -> str:
@@ -583,11 +585,15 @@ def load_passages(event: Event, session: Session, language: str) -> list[Passage
             low_confidence=seg.low_confidence,
             reviewed=seg.reviewed,
             origin=seg.origin,
+            speaker=seg.speaker,
         )
         for seg in transcript.segments
     ]
     passages.sort(key=lambda p: p.start)
-    return passages
+    return [
+        replace(p, turn=bool(p.speaker) and (i == 0 or passages[i - 1].speaker != p.speaker))
+        for i, p in enumerate(passages)
+    ]
 
 
 def worded_languages(

@@ -41,6 +41,7 @@ h1{font-size:1.5rem;margin:.2rem 0}
 .meta{color:#555;margin:.2rem 0}
 .provenance{font-style:italic}
 .ts{font:0.85rem ui-monospace,monospace;color:#06c;text-decoration:none;margin-right:.5em}
+.speaker{font-weight:600}
 p:target,p:has(.ts:target){background:#ffd}"""
 
 TRANSCRIPT_STYLE = """
@@ -150,6 +151,8 @@ def _paragraph(n: int, paragraph: Paragraph, anchor: str | None, mark: bool) -> 
     secs = seconds_fragment(paragraph.start_ms)
     id_attr = f' id="{escape(anchor)}"' if anchor else ""
     text = " ".join(_passage(p, mark_translations=mark) for p in paragraph.passages)
+    if paragraph.turn:  # the first paragraph of a speaker's turn names them
+        text = f'<span class="speaker">{escape(paragraph.speaker)}:</span> {text}'
     return (
         f'<p id="p-{n}"><a class="ts"{id_attr} href="#t={secs}">'
         f"[{short_clock(paragraph.start_ms)}]</a> {text}</p>\n"

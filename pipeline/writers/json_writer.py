@@ -50,6 +50,8 @@ def _word(track: SessionTrack, word: Word) -> dict[str, Any]:
     }
     if word.reviewed:  # a person wrote or confirmed it: the probability is not the point
         out["reviewed"] = True
+    if word.speaker:
+        out["speaker"] = word.speaker
     return out
 
 
@@ -58,6 +60,7 @@ def _segment(track: SessionTrack, sentence: Sentence) -> dict[str, Any]:
     return {
         **_times(track, sentence.start_ms, sentence.end_ms),
         "text": sentence.text.strip(),
+        "speaker": sentence.speaker or None,
         "language": sentence.language,
         "source_language": sentence.source_language or sentence.language,
         "source_text": None if original else sentence.source_text,
@@ -135,6 +138,7 @@ def track_dict(track: SessionTrack, event: Event) -> dict[str, Any]:
                 "recording_end": seconds(cue.recording_end_ms),
                 "text": cue.text,
                 "lines": list(cue.lines),
+                "speaker": cue.speaker or None,
                 "low_confidence": cue.low_confidence,
                 "reviewed": cue.reviewed,
                 "origin": cue.origin,

@@ -31,6 +31,7 @@ class Passage:
     # each (1.0 for a word a person wrote or confirmed); empty when the words do not
     # spell the text (translated, or corrected by hand in an old version)
     words: tuple[tuple[str, float], ...] = ()
+    speaker: str = ""  # who said it ("" when not known)
 
     @property
     def unsure_words(self) -> int:
@@ -42,6 +43,8 @@ class Paragraph:
     start_ms: int  # session time
     end_ms: int
     passages: tuple[Passage, ...]
+    speaker: str = ""  # everyone's passages in it are this speaker's ("" when not known)
+    turn: bool = False  # the first paragraph of a speaker's turn: it names them
 
     @property
     def text(self) -> str:
@@ -69,7 +72,8 @@ def unsure_words(track: SessionTrack) -> int:
 def paragraphs(
     track: SessionTrack, *, pause_ms: int = PAUSE_MS, max_sentences: int = MAX_SENTENCES
 ) -> list[Paragraph]:
-    """Split at pauses >= pause_ms or every max_sentences sentences; times in session time."""
+    """Split at each change of speaker, at pauses >= pause_ms or every max_sentences
+    sentences; times in session time."""
     groups: list[list[Passage]] = []
     prev_end: int | None = None
     for sentence in track.sentences:
@@ -79,7 +83,8 @@ def paragraphs(
         start = to_session_ms(track.session, sentence.start_ms)
         end = max(start, to_session_ms(track.session, sentence.end_ms))
         pause = prev_end is not None and sentence.start_ms - prev_end >= pause_ms
-        if not groups or pause or len(groups[-1]) >= max_sentences:
+        turn = bool(groups) and groups[-1][-1].speaker != sentence.speaker
+        if not groups or pause or turn or len(groups[-1]) >= max_sentences:
             groups.append([])
         groups[-1].append(
             Passage(
@@ -92,9 +97,15 @@ def paragraphs(
                 source_language=sentence.source_language or sentence.language,
                 engine=sentence.engine,
                 words=_recognised(sentence, text),
+                speaker=sentence.speaker,
             )
         )
         prev_end = sentence.end_ms
-    return [
-        Paragraph(group[0].start_ms, max(p.end_ms for p in group), tuple(group)) for group in groups
-    ]
+    out: list[Paragraph] = []
+    for group in groups:
+        speaker = group[0].speaker
+        turn = bool(speaker) and (not out or out[-1].speaker != speaker)
+        out.append(
+            Paragraph(group[0].start_ms, max(p.end_ms for p in group), tuple(group), speaker, turn)
+        )
+    return out

@@ -30,6 +30,7 @@ class TimedCue:
     reviewed: bool = False  # text written or confirmed by a person
     origin: str = "original"  # see pipeline.types
     channel: Interpretation | None = None  # an interpreted cue's channel
+    speaker: str = ""  # who says it; "" when not known
 
     @property
     def text(self) -> str:
@@ -45,6 +46,7 @@ class _Span:
     reviewed: bool
     origin: str
     channel: Interpretation | None = None
+    speaker: str = ""
 
 
 def clean_lines(lines: Iterable[str]) -> tuple[str, ...]:
@@ -71,7 +73,7 @@ def normalise_cues(
     session) are dropped. When a cue overlaps the next one the earlier end is
     clipped; when both start together they are merged so no text is lost (the
     merged cue is low-confidence if either was, reviewed only if both were, and keeps
-    the origin of the first).
+    the origin of the first, and the speaker when both have the one).
     Ids are `<prefix>-<n>`, numbered from 1 in time order, so the same cues
     always get the same ids.
     """
@@ -87,7 +89,14 @@ def normalise_cues(
         if lines and end > start:
             timed.append(
                 _Span(
-                    start, end, lines, cue.low_confidence, cue.reviewed, cue.origin, cue.channel
+                    start,
+                    end,
+                    lines,
+                    cue.low_confidence,
+                    cue.reviewed,
+                    cue.origin,
+                    cue.channel,
+                    cue.speaker,
                 )
             )
     timed.sort(key=lambda item: (item.start, item.end))
@@ -107,6 +116,7 @@ def normalise_cues(
                     prev.reviewed and span.reviewed,
                     prev.origin,
                     prev.channel,
+                    prev.speaker if prev.speaker == span.speaker else "",
                 )
                 continue
         merged.append(span)
@@ -124,6 +134,7 @@ def normalise_cues(
             reviewed=span.reviewed,
             origin=span.origin,
             channel=span.channel,
+            speaker=span.speaker,
         )
         for n, span in enumerate(merged, start=1)
     ]

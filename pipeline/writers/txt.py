@@ -70,13 +70,16 @@ def passage_text(passage: Passage) -> str:
 
 
 def render(track: SessionTrack, event: Event) -> str:
-    """Header, a rule, then paragraphs as `[MM:SS] text` wrapped at 80 columns."""
+    """Header, a rule, then paragraphs as `[MM:SS] text` wrapped at 80 columns; the
+    first paragraph of each speaker's turn as `[MM:SS] Name: text`."""
     found = paragraphs(track)
     header = header_lines(track, event, found)
     rule = "=" * min(WIDTH, max(len(line) for line in header))
     blocks = ["\n".join([*header, rule])]
     for paragraph in found:
         text = " ".join(passage_text(p) for p in paragraph.passages)
+        if paragraph.turn:
+            text = f"{paragraph.speaker}: {text}"
         blocks.append(
             textwrap.fill(
                 f"[{short_clock(paragraph.start_ms)}] {text}",

@@ -30,6 +30,19 @@ def escape_cue_text(line: str) -> str:
     return html.escape(line, quote=False)
 
 
+def voiced(lines: list[str], speaker: str) -> list[str]:
+    """The cue's lines in a WebVTT voice span of `speaker` (`<v Jens Wretling>`), the
+    name escaped as cue text and without line breaks; unchanged without a speaker."""
+    name = escape_cue_text(" ".join(speaker.split()))
+    if not name or not lines:
+        return lines
+    return (
+        [f"<v {name}>{lines[0]}", *lines[1:-1], f"{lines[-1]}</v>"]
+        if len(lines) > 1
+        else [f"<v {name}>{lines[0]}</v>"]
+    )
+
+
 def note_lines(text: str) -> list[str]:
     """NOTE lines: no blank line (it would end the block) and no '-->' (not allowed)."""
     lines = []
@@ -48,7 +61,7 @@ def _caption(cue: TimedCue, *, note_low_confidence: bool, note_reviewed: bool) -
     caption = webvtt.Caption(
         start=clock_ms(cue.start_ms),
         end=clock_ms(cue.end_ms),
-        text=[escape_cue_text(line) for line in cue.lines],
+        text=voiced([escape_cue_text(line) for line in cue.lines], cue.speaker),
         identifier=cue.identifier,
     )
     # NOTE blocks between cues are valid WebVTT; players ignore them

@@ -99,7 +99,9 @@ def test_corrected_source_cues_are_kept_and_only_changed_sentences_retranslated(
     # only the changed sentence was translated again; no transcription was redone; the
     # cues of the French track, whose text changed, were placed again
     computed = {stage: n for stage, _, n in second.cache_by_stage}
-    assert computed == {"vad": 0, "language": 0, "transcribe": 0, "translate": 1, "cues": 1}
+    assert computed == {
+        "vad": 0, "language": 0, "transcribe": 0, "speakers": 0, "translate": 1, "cues": 1
+    }  # fmt: skip
     data = json.loads((folder / "en.json").read_text("utf-8"))
     assert [c["reviewed"] for c in data["cues"]] == [True] + [False] * (len(en) - 1)
     assert "Reviewed by a person: 1 of" in (folder / "en.vtt").read_text("utf-8")

@@ -156,8 +156,8 @@ def test_a_disk_that_fills_up_mid_run_is_one_line_and_the_next_run_resumes(
     # nothing the first run finished is computed again: it stopped at the English
     # subtitles, so only the French cues (the last step before writing) are placed
     computed = {stage: n for stage, _, n in again.cache_by_stage}
-    assert again.cache_hits >= 2 and computed == {"vad": 0, "transcribe": 0, "translate": 0,
-                                                  "cues": 1}  # fmt: skip
+    assert again.cache_hits >= 2 and computed == {"vad": 0, "transcribe": 0, "speakers": 0,
+                                                  "translate": 0, "cues": 1}  # fmt: skip
 
 
 def test_two_events_of_one_title_and_date_never_share_a_folder(tmp_path, make_tone):

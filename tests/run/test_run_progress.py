@@ -53,19 +53,22 @@ def test_logs_get_a_line_per_stage_and_a_summary_and_quiet_only_the_last_line(tm
     first = run(manifest, tmp_path / "out")
     assert first.returncode == 0, first.stderr
     stages = [line.split(":")[1].strip().split(" ")[0] for line in first.stderr.splitlines()]
-    assert stages == ["check", "transcribe", "translate", "event"], first.stderr
+    assert stages == ["check", "transcribe", "speakers", "translate", "event"], first.stderr
     assert "Traceback" not in first.stderr and "%" not in first.stderr  # no bar in a log
     out = first.stdout.splitlines()
     assert out[0].split() == ["stage", "time", "share"]
-    assert [line.split()[0] for line in out[1:5]] == ["check", "transcribe", "translate", "event"]
-    assert out[5].startswith("total")
-    assert out[6].startswith("cache (read back / needed): vad 0/1, ")
-    assert out[7] == "corrections applied: 0 (session x language); warnings: 0"
-    assert out[8].startswith("Talk: 1 sessions x 2 languages written to")
+    assert [line.split()[0] for line in out[1:6]] == [
+        "check", "transcribe", "speakers", "translate", "event"
+    ]  # fmt: skip
+    assert out[6].startswith("total")
+    # the speakers stage reads back the speech regions the transcribe stage found
+    assert out[7].startswith("cache (read back / needed): vad 1/2, ")
+    assert out[8] == "corrections applied: 0 (session x language); warnings: 0"
+    assert out[9].startswith("Talk: 1 sessions x 2 languages written to")
 
     again = run(manifest, tmp_path / "out")  # everything read back from the cache
-    assert "vad 1/1, transcribe 1/1" in again.stdout
+    assert "vad 2/2, transcribe 1/1, speakers 1/1" in again.stdout
 
     quiet = run(manifest, tmp_path / "out", "-q")
     assert quiet.returncode == 0 and quiet.stderr == ""
-    assert quiet.stdout.splitlines() == out[8:]
+    assert quiet.stdout.splitlines() == out[9:]

@@ -98,3 +98,14 @@ def test_a_run_without_any_punctuation_is_still_cut_eventually():
 
 def test_no_segments_give_no_sentences():
     assert build_sentences([]) == ()
+
+
+def test_a_change_of_speaker_ends_a_sentence_without_final_punctuation():
+    words = (
+        Word(0, 300, " So", speaker="Ana"),
+        Word(300, 600, " we", speaker="Ana"),
+        Word(700, 900, " Right", speaker="Bo"),
+        Word(900, 1200, " then.", speaker="Bo"),
+    )
+    sentences = build_sentences([Segment(0, 1200, "So we Right then.", "en", words)])
+    assert [(s.text, s.speaker) for s in sentences] == [("So we", "Ana"), ("Right then.", "Bo")]

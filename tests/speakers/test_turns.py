@@ -39,7 +39,7 @@ def found(turns) -> list[Turn]:
 def test_a_panel_is_told_apart_with_the_right_number_of_speakers(clips, seed, encoder, tmp_path):
     truth = panel(clips, tmp_path / "panel.wav", seed=seed)
     samples, regions = heard(tmp_path / "panel.wav")
-    turns = speaker_turns(samples, regions, encoder.embed)
+    turns = speaker_turns(samples, regions, encoder.embed).turns
     scores = diarisation_error(truth, found(turns))
     assert len({t.speaker for t in turns}) == len(clips)
     assert scores["der"] <= 0.15, scores
@@ -51,18 +51,18 @@ def test_a_panel_is_told_apart_with_the_right_number_of_speakers(clips, seed, en
 def test_the_agenda_bounds_the_number_of_speakers(encoder, tmp_path):
     panel(PANEL, tmp_path / "panel.wav", seed=0)
     samples, regions = heard(tmp_path / "panel.wav")
-    turns = speaker_turns(samples, regions, encoder.embed, max_speakers=2)
+    turns = speaker_turns(samples, regions, encoder.embed, max_speakers=2).turns
     assert len({t.speaker for t in turns}) == 2
 
 
 def test_one_voice_is_one_speaker(encoder, tmp_path):
     panel(ENGLISH[:1], tmp_path / "one.wav", seed=0)
     samples, regions = heard(tmp_path / "one.wav")
-    assert {t.speaker for t in speaker_turns(samples, regions, encoder.embed)} == {1}
+    assert {t.speaker for t in speaker_turns(samples, regions, encoder.embed).turns} == {1}
 
 
 def test_no_speech_has_no_turns(encoder):
-    assert speaker_turns(np.zeros(16000, np.float32), [], encoder.embed) == ()
+    assert speaker_turns(np.zeros(16000, np.float32), [], encoder.embed).turns == ()
 
 
 def test_a_pure_tone_lands_in_the_mel_band_of_its_pitch():

@@ -272,6 +272,16 @@
     if (media) followLanguage(code);
   }
 
+  // Who is speaking now: the current passage's speaker (the person on the floor, also
+  // when the passage is their interpreter's or a translation).
+  var speakingLine = document.getElementById("speaking");
+  function speaking(passage) {
+    if (!speakingLine) return;
+    var name = passage ? passage.getAttribute("data-speaker") : null;
+    speakingLine.hidden = !name;
+    if (name) speakingLine.querySelector(".name").textContent = name;
+  }
+
   // Highlight the passage being spoken and keep it in view inside the panel.
   function follow() {
     var panel = panels[lang];
@@ -292,6 +302,7 @@
       current.removeAttribute("aria-current");
     }
     current = found;
+    speaking(found);
     if (!found) return;
     found.classList.add("current");
     found.setAttribute("aria-current", "true");

@@ -1,0 +1,72 @@
+"""Speaker turns in every output: VTT voice spans, TXT and HTML paragraphs named at
+each turn, JSON segments, words and cues carrying `speaker`."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import webvtt
+from track_builders import make_event, make_session
+
+from pipeline.cues.build import build_cues
+from pipeline.types import Sentence, SessionTrack, Word
+from pipeline.writers import html_writer, json_writer, txt, vtt
+
+EVIL = "Jens <b>&</b> Wretling"
+
+
+def track() -> SessionTrack:
+    session = make_session()
+    base = session.start_ms
+
+    def said(start: int, text: str, speaker: str) -> Sentence:
+        words, t = [], base + start
+        for w in text.split():
+            words.append(Word(t, t + 300, f" {w}", 0.9, speaker=speaker))
+            t += 300
+        return Sentence(words[0].start_ms, words[-1].end_ms, text, "en", tuple(words), "en",
+                        speaker=speaker)  # fmt: skip
+
+    sentences = (
+        said(1000, "We open the meeting on telework now.", EVIL),
+        said(3500, "Thank you all for coming today.", EVIL),
+        said(6000, "A question from the floor?", "Speaker 3"),
+        said(8000, "Yes, go ahead please.", EVIL),
+    )
+    cues = build_cues(sentences, end_ms=session.end_ms)
+    return SessionTrack(session, "en", "en", "whisper", sentences, cues)
+
+
+def test_a_cue_never_holds_two_speakers():
+    cues = track().cues
+    assert [c.speaker for c in cues] == [EVIL, EVIL, "Speaker 3", EVIL]
+
+
+def test_vtt_cues_carry_escaped_voice_spans_that_parse_back():
+    text = vtt.render(track(), make_event())
+    assert "<v Jens &lt;b&gt;&amp;&lt;/b&gt; Wretling>We open the meeting" in text
+    assert "<v Speaker 3>A question from the floor?</v>" in text
+    captions = webvtt.from_string(text)
+    assert [html.unescape(c.voice) for c in captions] == [EVIL, EVIL, "Speaker 3", EVIL]
+
+
+def test_txt_names_the_speaker_at_each_turn_only():
+    text = txt.render(track(), make_event())
+    body = text.split("=" * 10)[-1]
+    assert body.count(f"{EVIL}:") == 2 and body.count("Speaker 3:") == 1
+    paragraphs = [p for p in body.split("\n\n") if p.strip("=\n")]
+    assert [p.split("] ", 1)[1].split(":")[0] for p in paragraphs] == [EVIL, "Speaker 3", EVIL]
+
+
+def test_html_names_the_speaker_escaped():
+    page = html_writer.render(track(), make_event())
+    assert '<span class="speaker">Jens &lt;b&gt;&amp;&lt;/b&gt; Wretling:</span>' in page
+    assert "<b>&</b>" not in page
+
+
+def test_json_segments_words_and_cues_carry_the_speaker():
+    data = json.loads(json_writer.render(track(), make_event()))
+    assert [s["speaker"] for s in data["segments"]] == [EVIL, EVIL, "Speaker 3", EVIL]
+    assert {w["speaker"] for w in data["segments"][2]["words"]} == {"Speaker 3"}
+    assert [c["speaker"] for c in data["cues"]] == [EVIL, EVIL, "Speaker 3", EVIL]
