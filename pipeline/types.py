@@ -89,6 +89,7 @@ class Cue:
     origin: Origin = "original"
     channel: Interpretation | None = None  # for interpreted text: where it was heard
     speaker: str = ""  # a cue never holds two speakers; "" when not known
+    label: str = ""  # "JENS WRETLING:" on the first cue of a turn, when the profile asks
 
     @property
     def text(self) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from pipeline.corrections.store import hand_placed_cues, write_correction
 from pipeline.errors import SubtitleError
 from pipeline.languages import language_name
+from pipeline.subtitles.profiles import speaker_label
 from pipeline.subtitles.reader import decode, read_subtitles
 from pipeline.timecode import clock_ms
 from pipeline.types import Cue, Event, Session
@@ -65,6 +66,17 @@ def _check_session_file(source: Path, header: str, session: Session) -> None:
             f"{source}: is the file of session {named.group(1)} ({named.group(2).strip()!r}), "
             f"not of session {session.index} ({session.title!r})"
         )
+
+
+def _unlabelled(cue: Cue, published: Sequence[Cue]) -> Cue:
+    """The cue without the speaker label our SubRip files put before a turn's first
+    line ("JENS WRETLING: ..."): a label, not words someone said."""
+    labels = {speaker_label(p.speaker) for p in published if p.speaker}
+    first = cue.lines[0] if cue.lines else ""
+    label = next((x for x in labels if first.startswith(f"{x} ")), None)
+    if label is None:
+        return cue
+    return replace(cue, lines=(first[len(label) + 1 :], *cue.lines[1:]))
 
 
 def _as_published(cue: Cue, published: Sequence[Cue]) -> Cue:
@@ -142,7 +154,8 @@ def take_correction(
         plan = [(session, shifted)]
     taken = []
     for target, part in plan:
-        mine = [_as_published(c, published.get(target.index, ())) for c in part]
+        ours = published.get(target.index, ())
+        mine = [_as_published(_unlabelled(c, ours), ours) for c in part]
         changed = sum(c.reviewed for c in mine)
         if not changed and len(plan) > 1:
             continue  # a full-recording track: this session is as published

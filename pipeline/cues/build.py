@@ -38,7 +38,13 @@ from typing import Any
 import numpy as np
 
 from pipeline.cache import StageCache, as_list_of, stage_key
-from pipeline.subtitles.profiles import DEFAULT_PROFILE, PROFILES, SubtitleProfile, get_profile
+from pipeline.subtitles.profiles import (
+    DEFAULT_PROFILE,
+    PROFILES,
+    SubtitleProfile,
+    get_profile,
+    speaker_label,
+)
 from pipeline.timecode import overlap_ms
 from pipeline.types import Cue, Interpretation, Sentence, SessionTrack, Word
 
@@ -374,6 +380,20 @@ class _Plan:
     need_ms: int
 
 
+def _labels(
+    units: Sequence[_Unit], sentences: Sequence[Sentence], profile: SubtitleProfile
+) -> list[str]:
+    """The label a cue starting at each unit carries: a turn's first unit's, when the
+    profile asks for labels; "" elsewhere."""
+    labels = [""] * len(units)
+    if profile.speaker_labels:
+        for k, unit in enumerate(units):
+            speaker = sentences[unit.sentence].speaker
+            if k == 0 or speaker != sentences[units[k - 1].sentence].speaker:
+                labels[k] = speaker_label(speaker)
+    return labels
+
+
 def _need_ms(chars: int, profile: SubtitleProfile, language: str) -> int:
     reading = math.ceil(chars * 1000 / profile.cps_limit(language))
     return min(profile.max_duration_ms, max(profile.min_duration_ms, reading))
@@ -405,6 +425,7 @@ class _Segmenter:
                 sentences[units[k].sentence].speaker == sentences[units[k - 1].sentence].speaker
             )
             self.run_start[k] = self.run_start[k - 1] if same else k
+        self.labels = _labels(units, sentences, profile)
         # costs of breaking before unit k: as a line, and as the end of a cue
         self.line_join = [0.0] * (n + 1)
         self.cue_join = [0.0] * (n + 1)
@@ -424,9 +445,12 @@ class _Segmenter:
         """(line cuts as unit indices, style cost, overflow, displayed characters)."""
         p = self.profile
         lengths = self.lengths[a:b]
+        label = len(self.labels[a]) + 1 if self.labels[a] else 0  # with its space
+        if label:
+            lengths = [lengths[0] + label, *lengths[1:]]
         joins = [0.0, *self.line_join[a + 1 : b]]
         cuts, style, over = _line_breaks(lengths, joins, p.max_line_chars, p.max_lines)
-        chars = self.cum[b] - self.cum[a] - 1 - len(cuts)
+        chars = self.cum[b] - self.cum[a] - 1 - len(cuts) + label
         return cuts, style, over, chars
 
     def plan(self, a: int, b: int) -> _Plan:
@@ -610,6 +634,7 @@ def build_cues(
         key = stage_key("cues", sentences, profile, None if end_bound == math.inf else end_ms)
         placed = cache.get_or_compute("cues", key, layout, lambda v: v, _as_layout(len(units)))
     cues: list[Cue] = []
+    labels = _labels(units, sentences, profile)
     for a, b, lines, start, end in placed:
         plan = _Plan(a, b, tuple(lines), 0)
         first, last = units[plan.a], units[plan.b - 1]
@@ -627,6 +652,7 @@ def build_cues(
                 origin=_origin(held),
                 channel=_channel(held),
                 speaker=held[0].speaker,
+                label=labels[a],
             )
         )
     return tuple(cues)

@@ -36,6 +36,7 @@ def published_cues(event: Event, out_dir: Path, language: str) -> dict[int, tupl
                 lines=c.lines,
                 language=language,
                 origin=c.origin,
+                speaker=c.speaker,
             )
             for c in transcript.cues
         )

@@ -44,6 +44,9 @@ class SubtitleProfile:
     max_cps: Mapping[str, float] | tuple[tuple[str, float], ...] = _DEFAULT_CPS
     default_cps: float = 17.0  # for languages not in max_cps
     max_sync_ms: int = 1500
+    # SubRip has no voice spans: label the first cue of each speaker's turn with
+    # `SPEAKER_LABEL` (the cue is laid out with the label counted in its first line)
+    speaker_labels: bool = False
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -89,9 +92,11 @@ PROFILES: dict[str, SubtitleProfile] = {
         max_line_chars=37,
         max_cps={},
         default_cps=15.0,
+        speaker_labels=True,
         description="BBC Subtitle Guidelines: lines of about 37 characters (68% of a 16:9 "
         "picture), 160-180 words per minute (about 15 characters/s in every language); "
-        "durations and gap as the default profile.",
+        "durations and gap as the default profile; where colours cannot say who speaks "
+        "(SubRip), a label in capitals at each change of speaker (JENS WRETLING: ...).",
     ),
     "relaxed": SubtitleProfile(
         name="relaxed",
@@ -102,6 +107,13 @@ PROFILES: dict[str, SubtitleProfile] = {
         "rest as the default profile.",
     ),
 }
+
+
+def speaker_label(speaker: str) -> str:
+    """The label a cue starting a speaker's turn carries where the profile asks for
+    labels: the name in capitals and a colon ("JENS WRETLING:"), as broadcast
+    subtitles label voices."""
+    return f"{' '.join(speaker.split()).upper()}:" if speaker.strip() else ""
 
 
 def get_profile(name: str | SubtitleProfile) -> SubtitleProfile:

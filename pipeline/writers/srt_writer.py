@@ -24,14 +24,21 @@ def srt_safe(line: str) -> str:
     return line.replace("{\\", "{\u200b\\")
 
 
+def labelled(lines: tuple[str, ...], label: str) -> tuple[str, ...]:
+    """The lines with the speaker's label before the first (SubRip has no voice spans;
+    the cue was laid out with the label counted, see SubtitleProfile.speaker_labels)."""
+    return (f"{label} {lines[0]}", *lines[1:]) if label and lines else lines
+
+
 def render(track: SessionTrack, event: Event) -> str:
-    """1-based, increasing, non-overlapping cues in session time (no header: SRT has none)."""
+    """1-based, increasing, non-overlapping cues in session time (no header: SRT has
+    none); the first cue of a speaker's turn labelled when the profile asked for it."""
     subtitles = [
         srt.Subtitle(
             index=n,
             start=timedelta(milliseconds=cue.start_ms),
             end=timedelta(milliseconds=cue.end_ms),
-            content="\n".join(srt_safe(line) for line in cue.lines),
+            content="\n".join(srt_safe(line) for line in labelled(cue.lines, cue.label)),
         )
         for n, cue in enumerate(session_cues(track), start=1)
     ]

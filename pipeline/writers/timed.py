@@ -31,6 +31,7 @@ class TimedCue:
     origin: str = "original"  # see pipeline.types
     channel: Interpretation | None = None  # an interpreted cue's channel
     speaker: str = ""  # who says it; "" when not known
+    label: str = ""  # "JENS WRETLING:", for formats without voice spans (see Cue)
 
     @property
     def text(self) -> str:
@@ -47,6 +48,7 @@ class _Span:
     origin: str
     channel: Interpretation | None = None
     speaker: str = ""
+    label: str = ""
 
 
 def clean_lines(lines: Iterable[str]) -> tuple[str, ...]:
@@ -97,6 +99,7 @@ def normalise_cues(
                     cue.origin,
                     cue.channel,
                     cue.speaker,
+                    cue.label,
                 )
             )
     timed.sort(key=lambda item: (item.start, item.end))
@@ -117,6 +120,7 @@ def normalise_cues(
                     prev.origin,
                     prev.channel,
                     prev.speaker if prev.speaker == span.speaker else "",
+                    prev.label,
                 )
                 continue
         merged.append(span)
@@ -135,6 +139,7 @@ def normalise_cues(
             origin=span.origin,
             channel=span.channel,
             speaker=span.speaker,
+            label=span.label,
         )
         for n, span in enumerate(merged, start=1)
     ]

@@ -70,3 +70,35 @@ def test_json_segments_words_and_cues_carry_the_speaker():
     assert [s["speaker"] for s in data["segments"]] == [EVIL, EVIL, "Speaker 3", EVIL]
     assert {w["speaker"] for w in data["segments"][2]["words"]} == {"Speaker 3"}
     assert [c["speaker"] for c in data["cues"]] == [EVIL, EVIL, "Speaker 3", EVIL]
+
+
+def test_srt_labels_each_turn_where_the_profile_asks_and_the_label_fits_the_line():
+    from pipeline.subtitles.profiles import PROFILES, display_chars
+    from pipeline.writers import srt_writer
+
+    bbc = PROFILES["bbc"]
+    plain = track()
+    labelled = SessionTrack(plain.session, "en", "en", "whisper", plain.sentences,
+                            build_cues(plain.sentences, bbc, plain.session.end_ms))  # fmt: skip
+    text = srt_writer.render(labelled, make_event())
+    firsts = [block.splitlines()[2] for block in text.strip().split("\n\n")]
+    assert firsts[0].startswith("JENS <\u200bB>&<\u200b/B> WRETLING: We open")
+    labels = [line for line in firsts if "WRETLING: " in line or "SPEAKER 3: " in line]
+    assert len(labels) == 3 == len([c for c in labelled.cues if c.label])  # one per turn
+    for block in text.strip().split("\n\n"):
+        lines = [line.replace("\u200b", "") for line in block.splitlines()[2:]]
+        assert all(display_chars([line]) <= bbc.max_line_chars for line in lines)
+    # the default profile labels nothing; VTT never shows a label (it has voice spans)
+    assert "WRETLING:" not in srt_writer.render(plain, make_event())
+    assert "WRETLING:" not in vtt.render(labelled, make_event())
+
+
+def test_a_corrected_srt_loses_the_labels_it_was_published_with():
+    from pipeline.corrections.intake import _unlabelled
+    from pipeline.types import Cue
+
+    published = (Cue(0, 1000, ("Hello.",), "en", speaker="Ana Pérez"),)
+    cue = Cue(0, 1000, ("ANA PÉREZ: Hello there.", "Second line"), "en")
+    assert _unlabelled(cue, published).lines == ("Hello there.", "Second line")
+    said = Cue(0, 1000, ("NATO: a treaty.",), "en")
+    assert _unlabelled(said, published) == said
