@@ -9,7 +9,8 @@ the sample followed by silence, for memory.
   VAD, word timestamps, one language for the whole file);
 - ours: `webconf run` in a subprocess (every file written, three languages, no
   cache), without the interpreter channels (as plain has none) and with them;
-  its peak RSS from the OS, and the time of each stage from its own summary.
+  its peak RSS from the OS, and the time of each stage from its own summary;
+- the sample event with and without speaker turns (`--speakers off`).
 
 WER is scored on the FLEURS clips of every copy of the sample.
 """
@@ -205,6 +206,26 @@ def reruns(folder: Path) -> list[tuple[str, float]]:
     return times
 
 
+def speaker_cost(folder: Path) -> tuple[float, float]:
+    """Wall time of the sample event (with its channels, no cache) with speaker turns
+    and without (`--speakers off`), back to back; without first, so that a cold start
+    counts against it, not against the speaker turns."""
+    event = folder / "speakers.toml"
+    if not (folder / SAMPLE.name).exists():
+        (folder / SAMPLE.name).symlink_to(SAMPLE)
+    event.write_text(MANIFEST.read_text(encoding="utf-8"), encoding="utf-8")
+    times = {}
+    for flag in ("off", "on"):
+        t = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "pipeline", "run", str(event), "--out",
+             str(folder / f"out-speakers-{flag}"), "--no-cache", "--speakers", flag, "-q"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        times[flag] = time.perf_counter() - t
+    return times["on"], times["off"]
+
+
 def wer_line(scores: dict[str, float]) -> str:
     return " / ".join(f"{scores[k]:.2f}" for k in ("en", "fr", "es")) if scores else "-"
 
@@ -227,6 +248,7 @@ def main() -> int:
         )
         batching = [(label, transcription(long, size)) for label, size in BATCHING]
         again = reruns(folder)
+        speakers_on, speakers_off = speaker_cost(folder)
     print(f"audio: {SAMPLE.name} x{COPIES} = {duration / 60:.1f} min of real speech (en, fr, es);")
     print(f"       and a {SILENT_HOURS}-hour recording (the sample, then silence); "
           "Whisper base int8 on this machine\n")  # fmt: skip
@@ -258,6 +280,9 @@ def main() -> int:
     print("  transcribe stage alone (3x sample, one session, no cache):")
     for label, took in batching:
         print(f"    {label}: {took:.1f} s, {took / batched:.2f}x batched")
+    print(f"  speaker turns, sample event with its channels, no cache: {speakers_on:.1f} s "
+          f"with, {speakers_off:.1f} s without (--speakers off): "
+          f"+{speakers_on / speakers_off - 1:.0%}")  # fmt: skip
     (_, first), *edits = again
     print(f"\nre-runs of the sample event (with its channels; first run {first:.1f} s):")
     for label, took in edits:
