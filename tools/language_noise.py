@@ -39,7 +39,7 @@ def detections(wav: Path, placed) -> tuple[list, list, list[str]]:
     """(regions, detections, truth) as the transcribe stage finds them."""
     source = stage.AudioSource(Recording(wav), sha256_file(wav))
     options, cache = TranscribeOptions(), StageCache(None)
-    samples = stage._Samples(source.recording)
+    samples = stage.Samples(source.recording)
     regions = stage.speech_map(source, options, cache, samples)
     recogniser = Recogniser(whisper_model("base"), options)
     decoder = stage._Decoder(source, options, cache, recogniser, samples, tuple(regions))

@@ -19,7 +19,9 @@ from pipeline.corrections.store import (
     find_session,
     match_corrections,
     read_corrections,
+    saved_voices,
     write_correction,
+    write_voices,
 )
 
 __all__ = [
@@ -34,7 +36,9 @@ __all__ = [
     "is_spoken_in",
     "match_corrections",
     "read_corrections",
+    "saved_voices",
     "take_correction",
     "write_correction",
+    "write_voices",
 ]
 

@@ -22,12 +22,13 @@ position only (`corrections/02/`) is reported and not applied.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import SubtitleError
+from pipeline.errors import ManifestError, SubtitleError
 from pipeline.fsio import atomic_write_json, slugify
 from pipeline.subtitles.reader import read_subtitles
 from pipeline.timecode import clock_ms, overlap_ms, seconds
@@ -346,3 +347,57 @@ def find_session(event: Event, name: str) -> Session:
             return s
     choices = ", ".join(f"{s.index} ({s.slug})" for s in event.sessions)
     raise SubtitleError(f"no session {name!r} in this event (sessions: {choices})")
+
+
+# -- names a person gave the voices (the editor's "Speakers") -------------------------------
+
+VOICES_FILE = "voices.json"
+_VOICE_LABEL = re.compile(r"^Speaker [1-9][0-9]{0,2}$")
+MAX_NAME = 200
+
+
+def voices_path(event: Event) -> Path:
+    return corrections_dir(event) / VOICES_FILE
+
+
+def saved_voices(event: Event) -> tuple[tuple[str, str], ...]:
+    """("Speaker 2", "Jens Wretling") for every voice a person named in the editor;
+    they come before the manifest's `voices` (a person renamed what the run showed).
+    A damaged file is one ManifestError line."""
+    path = voices_path(event)
+    if not path.is_file():
+        return ()
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ManifestError(f"{path}: cannot be read ({exc}); fix or delete it") from None
+    names = data.get("voices") if isinstance(data, dict) else None
+    if not isinstance(names, dict) or not all(
+        isinstance(k, str) and _VOICE_LABEL.match(k) and isinstance(v, str) and v.strip()
+        for k, v in names.items()
+    ):
+        raise ManifestError(
+            f'{path}: expected {{"voices": {{"Speaker 2": "A. Name", ...}}}}; fix or delete it'
+        )
+    return tuple((k, " ".join(v.split())) for k, v in names.items())
+
+
+def write_voices(event: Event, names: Mapping[str, str]) -> Path:
+    """Save the names a person gave voices, merged over those saved before (an empty
+    name takes a voice's name away); atomically. ValueError names a bad entry."""
+    merged = dict(saved_voices(event))
+    for label, name in names.items():
+        if not isinstance(label, str) or not _VOICE_LABEL.match(label):
+            raise ValueError(f"{label!r:.60} is not a voice label like 'Speaker 2'")
+        if not isinstance(name, str) or len(name) > MAX_NAME or not name.isprintable():
+            raise ValueError(f"the name for {label} must be one line of at most {MAX_NAME} "
+                             "characters")  # fmt: skip
+        name = " ".join(name.split())
+        if name and name != label:
+            merged[label] = name
+        else:
+            merged.pop(label, None)
+    path = voices_path(event)
+    ordered = dict(sorted(merged.items(), key=lambda kv: int(kv[0].split()[-1])))
+    atomic_write_json(path, {"format": FORMAT, "voices": ordered})
+    return path

@@ -179,6 +179,8 @@ class EventIndex:
     recordings: Mapping[str, RecordingEntry] = field(hash=False)  # by file name
     description: str = ""
     agenda_check: tuple[BoundaryEntry, ...] = ()
+    # ("Speaker 2", "Jens Wretling"): every voice the run heard, and its name
+    voices: tuple[tuple[str, str], ...] = ()
 
     @property
     def index_file(self) -> Path:
@@ -413,6 +415,10 @@ def _read_event(folder: Path) -> EventIndex:
                 reasons=item.strings("reasons"),
             )
             for item in top.items("agenda_check", required=False)
+        ),
+        voices=tuple(
+            (item.text("voice", required=True), item.text("name", required=True))
+            for item in top.items("voices", required=False)
         ),
     )
 

@@ -9,13 +9,13 @@ The web stage cannot import the run layer, so the CLI hands an `EventEditor` to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.agenda.manifest import load_manifest, resolve_against_media
 from pipeline.corrections.intake import SAME_TIME_MS
-from pipeline.corrections.store import saved_correction, write_correction
+from pipeline.corrections.store import saved_correction, write_correction, write_voices
 from pipeline.errors import OutputsError, SubtitleError
 from pipeline.media.channels import check_media
 from pipeline.outputs.layout import INDEX_FILE
@@ -87,6 +87,12 @@ class EventEditor:
         published = published_cues(event, self.out_dir, language).get(entry.index, ())
         marked = tuple(_marked(cue, published) for cue in cues)
         return write_correction(event, session, language, marked), marked
+
+    def save_voices(self, names: Mapping[str, str]) -> Path:
+        """Save names for voices ("Speaker 2" -> "Jens Wretling"; "" takes a name
+        away) beside the manifest, for every session of the event; the next apply
+        publishes them. ValueError names a bad entry."""
+        return write_voices(_resolved(self.manifest), names)
 
     def apply(self) -> RunResult:
         """Run the event again into the outputs folder, corrections and all."""

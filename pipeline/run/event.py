@@ -21,7 +21,13 @@ from typing import Any
 from pipeline.agenda.check import BoundaryCheck, aligned, check_boundaries, suggest_boundaries
 from pipeline.agenda.manifest import load_manifest, resolve_against_media
 from pipeline.cache import StageCache
-from pipeline.corrections import SessionCorrections, corrections_dir, match_corrections
+from pipeline.corrections import (
+    SessionCorrections,
+    corrections_dir,
+    match_corrections,
+    saved_voices,
+)
+from pipeline.corrections.store import voices_path
 from pipeline.cues.build import cue_track
 from pipeline.errors import ManifestError, ModelMissingError, OutputsError, TranslationError
 from pipeline.fsio import machine_faults, remove_stale_temps, sha256_file
@@ -41,12 +47,17 @@ from pipeline.outputs.layout import (
 from pipeline.outputs.read import made_with, recording_names
 from pipeline.run.options import RunOptions
 from pipeline.run.progress import Note, StageClock, progress_bar
-from pipeline.speakers import label_words, speaker_names
+from pipeline.speakers import label_words, speaker_names, voice_problems
 from pipeline.speakers.encoder import SpeakerEncoder, SpeakerModelInfo, speaker_model
 from pipeline.speakers.recording import EventVoices, recording_voices
 from pipeline.transcribe.channels import transcribe_channel, with_channels
 from pipeline.transcribe.english_only import refuse_other_speech, undeclared
-from pipeline.transcribe.recording import AudioSource, SpeechRequest, transcribe_recording
+from pipeline.transcribe.recording import (
+    AudioSource,
+    Samples,
+    SpeechRequest,
+    transcribe_recording,
+)
 from pipeline.transcribe.whisper import Recogniser
 from pipeline.translate.engines import MT_MODES, Engines
 from pipeline.translate.interpretation import median_lag
@@ -198,16 +209,19 @@ def _run_event(
     moved: dict[int, Session] = {}  # sessions whose boundaries --align-agenda moved
     entries: list[IndexEntry] = []
     written: list[Path] = []
-    speaker_problems: tuple[str, ...] = ()
+    voices: dict[int, str] = {}  # every voice heard in the event: number -> name
+    renamed: tuple[tuple[str, str], ...] = ()  # names a person gave in the editor
     if options.speakers:
+        renamed = saved_voices(event)  # a damaged file: one line now, not after the work
         run.speaker_model  # noqa: B018 (installed? one line now, not after transcribing)
     for recording in event.recordings:
         sessions = [s for s in event.sessions if s.recording == recording.file]
         if not sessions:
             continue
         source = AudioSource(recording, run.digest(recording.file))
+        samples = Samples(recording)  # decoded once, for transcription and speakers
         with clock.stage("transcribe", recording.file.name):
-            transcripts = _transcribe(run, source, sessions)
+            transcripts = _transcribe(run, source, sessions, samples)
         said = [s for t in transcripts for s in t.segments]
         checks = check_boundaries(sessions, said)
         if options.align_agenda and any(c.moved for c in checks):
@@ -215,16 +229,15 @@ def _run_event(
             checks = tuple(replace(c, applied=c.moved) for c in checks)
             moved.update((s.index, s) for s in sessions)
             with clock.stage("transcribe", f"{recording.file.name}, agenda aligned"):
-                transcripts = _transcribe(run, source, sessions)
+                transcripts = _transcribe(run, source, sessions, samples)
         boundaries += checks
         if len(sessions) == 1:  # no agenda to check: where might sessions change?
             suggested += tuple((recording.file, t) for t in suggest_boundaries(sessions[0], said))
         if options.speakers:
             with clock.stage("speakers", recording.file.name):
-                transcripts, problems = _speakers(run, source, transcripts)
-            speaker_problems += problems
-            for problem in problems if warn is not None else ():
-                warn(problem)
+                transcripts, names = _speakers(run, source, transcripts, renamed, samples)
+            voices.update(names)
+        del samples  # the interpreter channels and the writers need the floor no more
         if options.interpretation == "prefer" and recording.interpretations:
             with clock.stage("interpretation", f"channels of {recording.file.name}"):
                 transcripts = with_channels(transcripts, _channels(run, source, transcripts))
@@ -256,6 +269,13 @@ def _run_event(
                         )
                     )
                     bar.advance()
+    speaker_problems = (
+        voice_problems(event.sessions, voices, renamed, str(voices_path(event)))
+        if options.speakers
+        else ()
+    )
+    for problem in speaker_problems if warn is not None else ():
+        warn(problem)
     reports = channel_reports(event, tracks) if options.interpretation == "prefer" else ()
     lags = {(r.recording.name, r.channel.language): r.lag_ms for r in reports}
     with clock.stage("event files", "index, chapters, full-recording tracks"):
@@ -267,6 +287,7 @@ def _run_event(
             lags,
             {**options.made_with(), "manifest": manifest_id(event)},
             boundaries,
+            voices,
         )
     warnings = media.warnings + event.notes + run.corrections.problems + speaker_problems
     warnings += tuple(_remove_superseded(event, event_dir, warn))
@@ -435,7 +456,7 @@ def _bar(run: _Services, total: int, desc: str, audio: bool = False):
 
 
 def _transcribe(
-    run: _Services, source: AudioSource, sessions: Sequence[Session]
+    run: _Services, source: AudioSource, sessions: Sequence[Session], samples: Samples
 ) -> tuple[SessionTranscript, ...]:
     request = SpeechRequest(
         languages=run.event.languages,
@@ -446,14 +467,25 @@ def _transcribe(
         progress = bar.done_of  # milliseconds of speech decoded, of all
 
         return transcribe_recording(
-            source, sessions, run.options.transcribe, run.cache, run.recogniser, request, progress
+            source,
+            sessions,
+            run.options.transcribe,
+            run.cache,
+            run.recogniser,
+            request,
+            progress,
+            samples,
         )
 
 
 def _speakers(
-    run: _Services, source: AudioSource, transcripts: Sequence[SessionTranscript]
-) -> tuple[tuple[SessionTranscript, ...], tuple[str, ...]]:
-    """Every word labelled with its speaker's name; what did not fit in the naming."""
+    run: _Services,
+    source: AudioSource,
+    transcripts: Sequence[SessionTranscript],
+    renamed: Sequence[tuple[str, str]],
+    samples: Samples,
+) -> tuple[tuple[SessionTranscript, ...], dict[int, str]]:
+    """Every word labelled with its speaker's name; the names of the voices heard."""
     sessions = [t.session for t in transcripts]
     voices = recording_voices(
         source,
@@ -462,13 +494,14 @@ def _speakers(
         run.speaker_model,
         lambda: run.speaker_encoder,
         max_speakers=_most_speakers(sessions),
+        samples=samples,
     )
     turns = run.voices.numbered(voices)
-    names, problems = speaker_names(turns, sessions)
+    names = speaker_names(turns, sessions, named_in=run.event.sessions, renamed=renamed)
     labelled = tuple(
         replace(t, segments=label_words(t.segments, turns, names)) for t in transcripts
     )
-    return labelled, problems
+    return labelled, names
 
 
 def _most_speakers(sessions: Sequence[Session]) -> int | None:
@@ -602,6 +635,7 @@ def write_event_files(
     lags: Mapping[tuple[str, str], int | None] | None = None,
     made_with: Mapping[str, Any] | None = None,
     boundaries: Sequence[BoundaryCheck] = (),
+    voices: Mapping[int, str] | None = None,
 ) -> list[Path]:
     """What an event has beyond its sessions: per recording, a track per language in
     recording time, the published media and the chapters; then the index."""
@@ -628,7 +662,7 @@ def write_event_files(
             written += [published, write_chapters(event, recording.file, path)]
             chapters[recording.file.name] = path.name
     return written + write_event_index(
-        event, entries, event_dir, tracks, chapters, media, lags, made_with, boundaries
+        event, entries, event_dir, tracks, chapters, media, lags, made_with, boundaries, voices
     )
 
 

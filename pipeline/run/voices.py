@@ -32,6 +32,7 @@ class SpeakerRow:
     name: str
     talk_ms: dict[int, int] = field(hash=False)  # session index -> milliseconds spoken
     sample: Heard | None = None
+    voices: tuple[str, ...] = ()  # the "Speaker N" the name was given to (manifest voices)
 
     @property
     def total_ms(self) -> int:
@@ -68,7 +69,13 @@ def event_speakers(
                 if best is None or ms > best.end_ms - best.start_ms:
                     longest[name] = Heard(session.index, session.slug, session.recording,
                                           seg.recording_start_ms, seg.recording_end_ms)  # fmt: skip
-    rows = [SpeakerRow(name, per, longest.get(name)) for name, per in talk.items()]
+    labels: dict[str, list[str]] = {}
+    for voice, name in index.voices:
+        labels.setdefault(name, []).append(voice)
+    rows = [
+        SpeakerRow(name, per, longest.get(name), tuple(labels.get(name, ())))
+        for name, per in talk.items()
+    ]
     rows.sort(key=lambda r: (-r.total_ms, r.name))
     return index, rows
 
@@ -78,13 +85,22 @@ def _minutes(ms: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}" if ms else "-"
 
 
+def _shown(row: SpeakerRow) -> str:
+    """The name, and the voice numbers it stands for when it is not one of them
+    ("Jens Wretling (Speaker 2)"): what `voices` in the manifest would rename."""
+    others = [v for v in row.voices if v != row.name]
+    return f"{row.name} ({', '.join(others)})" if others else row.name
+
+
 def format_speakers(index: EventIndex, rows: list[SpeakerRow]) -> str:
-    """A table: one line per speaker, talk time per session and in all, and the
-    moment (recording and time, and the session's replay page) to listen to them."""
+    """A table: one line per speaker (with the voice numbers a name stands for), talk
+    time per session and in all, and the moment (recording and time, and the
+    session's replay page) to listen to them."""
     if not rows:
         return f"{index.title}: no speech in the transcripts"
     sessions = [s.index for s in index.sessions]
-    width = max(len("speaker"), *(len(r.name) for r in rows))
+    shown = {r.name: _shown(r) for r in rows}
+    width = max(len("speaker"), *(len(x) for x in shown.values()))
     head = f"{'speaker':<{width}}  " + "  ".join(f"{'s' + str(n):>6}" for n in sessions)
     lines = [index.title, head + f"  {'total':>6}  listen to"]
     for row in rows:
@@ -96,7 +112,7 @@ def format_speakers(index: EventIndex, rows: list[SpeakerRow]) -> str:
             if heard
             else ""
         )
-        lines.append(f"{row.name:<{width}}  {talk}  {_minutes(row.total_ms):>6}  {where}")
+        lines.append(f"{shown[row.name]:<{width}}  {talk}  {_minutes(row.total_ms):>6}  {where}")
     named = {s.index: s.title for s in index.sessions}
     lines.append("")
     lines += [f"s{n}: {title}" for n, title in named.items()]

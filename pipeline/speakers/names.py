@@ -10,7 +10,7 @@ unless the manifest named that voice already. Two voices given one name are one 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from pipeline.speakers.turns import Turn
@@ -20,44 +20,75 @@ LABEL = "Speaker {}"
 
 
 def speaker_names(
-    turns: Sequence[Turn], sessions: Sequence[Session]
-) -> tuple[dict[int, str], tuple[str, ...]]:
-    """Speaker number -> name for every number in `turns`; and what did not fit (a
-    voice named twice differently), one line each."""
+    turns: Sequence[Turn],
+    sessions: Sequence[Session],
+    named_in: Sequence[Session] = (),
+    renamed: Sequence[tuple[str, str]] = (),
+) -> dict[int, str]:
+    """Speaker number -> name for every number in `turns` (the turns of `sessions`).
+    `renamed`: ("Speaker 2", name) a person gave in the editor, first of all;
+    `named_in`: the sessions whose `voices` count (default `sessions`; give the event's,
+    since a voice keeps its number in every recording). The first name given to a
+    voice holds (see `voice_problems`)."""
     names = {t.speaker: LABEL.format(t.speaker) for t in turns}
-    given: dict[int, tuple[str, Session]] = {}
-    problems: list[str] = []
-    for session in sessions:
+    given: dict[int, str] = {}
+    for label, name in renamed:
+        given.setdefault(_number(label), name)
+    for session in named_in or sessions:
         for label, name in session.voices:
-            number = int(label.split()[-1])
-            if number not in names:
-                problems.append(
-                    f"session {session.index} ({session.title!r}): voices names {label!r}, "
-                    f"but no such voice was heard (voices: {_heard(names)})"
-                )
-            elif number in given and given[number][0] != name:
-                first = given[number][1]
-                problems.append(
-                    f"session {session.index} ({session.title!r}): {label} is named "
-                    f"{name!r} here and {given[number][0]!r} in session {first.index}; "
-                    f"kept {given[number][0]!r}"
-                )
-            else:
-                given.setdefault(number, (name, session))
+            given.setdefault(_number(label), name)
     for session in sessions:
         if len(session.speakers) != 1:
             continue
         talk = talk_time(turns, session)
         if talk:
-            most = max(talk, key=talk.get)
-            if most not in given:
-                given[most] = (session.speakers[0], session)
-    names.update({n: name for n, (name, _) in given.items()})
-    return names, tuple(problems)
+            given.setdefault(max(talk, key=talk.get), session.speakers[0])
+    names.update({n: name for n, name in given.items() if n in names})
+    return names
 
 
-def _heard(names: Mapping[int, str]) -> str:
-    return ", ".join(LABEL.format(n) for n in sorted(names)) or "none"
+def voice_problems(
+    sessions: Sequence[Session],
+    heard: Iterable[int],
+    renamed: Sequence[tuple[str, str]] = (),
+    renamed_in: str = "the editor's names",
+) -> tuple[str, ...]:
+    """One line per voice the manifest (or the editor's names, `renamed`, kept in
+    `renamed_in`) names that was not heard anywhere in the event (a typo, or a number
+    from another run), and per voice the manifest names twice differently."""
+    heard = set(heard)
+    given: dict[int, tuple[str, Session]] = {}
+    problems: list[str] = [
+        f"{renamed_in}: names {label!r}, but no such voice was heard (voices: {_heard(heard)})"
+        for label, _ in renamed
+        if _number(label) not in heard
+    ]
+    for session in sessions:
+        where = f"session {session.index} ({session.title!r})"
+        for label, name in session.voices:
+            number = _number(label)
+            if number not in heard:
+                problems.append(
+                    f"{where}: voices names {label!r}, but no such voice was heard "
+                    f"(voices: {_heard(heard)})"
+                )
+            elif number in given and given[number][0] != name:
+                first_name, first = given[number]
+                problems.append(
+                    f"{where}: {label} is named {name!r} here and {first_name!r} in session "
+                    f"{first.index}; kept {first_name!r}"
+                )
+            else:
+                given.setdefault(number, (name, session))
+    return tuple(problems)
+
+
+def _number(label: str) -> int:
+    return int(label.split()[-1])  # "Speaker 2" (the manifest reader checked the form)
+
+
+def _heard(numbers: Iterable[int]) -> str:
+    return ", ".join(LABEL.format(n) for n in sorted(numbers)) or "none"
 
 
 def talk_time(turns: Sequence[Turn], session: Session) -> dict[int, int]:

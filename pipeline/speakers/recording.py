@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from pipeline.cache import StageCache, as_list_of, stage_key
-from pipeline.media.decode import decode
 from pipeline.speakers.encoder import SpeakerEncoder, SpeakerModelInfo
 from pipeline.speakers.turns import SAME_SPEAKER, Turn, Voices, speaker_turns
-from pipeline.transcribe.recording import AudioSource, speech_map
+from pipeline.transcribe.recording import AudioSource, Samples, speech_map
 from pipeline.transcribe.whisper import TranscribeOptions
 
 
@@ -23,11 +21,13 @@ def recording_voices(
     model: SpeakerModelInfo,
     encoder: Callable[[], SpeakerEncoder],
     max_speakers: int | None = None,
+    samples: Samples | None = None,
 ) -> Voices:
     """Speaker turns over the recording's speech regions (the transcribe stage's, read
-    back from the cache); the audio is decoded and the model loaded only when the
-    turns are not cached."""
-    samples = functools.cache(lambda: decode(source.recording).samples)
+    back from the cache); the audio is decoded (unless `samples`, shared with the
+    transcribe stage, has it already) and the model loaded only when the turns are
+    not cached."""
+    samples = samples or Samples(source.recording)
     regions = speech_map(source, options, cache, samples)
     return cache.get_or_compute(
         "speakers",

@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -73,6 +73,8 @@ class Editor(Protocol):
         self, entry: SessionEntry, language: str, cues: Sequence[Cue]
     ) -> tuple[Path, tuple[Cue, ...]]: ...
 
+    def save_voices(self, names: Mapping[str, str]) -> Path: ...
+
     def apply(self) -> RunSummary: ...
 
 
@@ -84,6 +86,7 @@ class EditPage:
     track_url: str  # + "/<lang>": GET the track, + "/<lang>/save": POST it
     apply_url: str
     manifest_name: str
+    voices_url: str = ""  # POST {"voices": {"Speaker 2": "A. Name"}}
 
 
 def one_line(message: str) -> str:
@@ -264,7 +267,21 @@ def track_json(
         "source": "saved" if pending else "published",
         "saved": saved_path,
         "cues": [_cue_json(cue_id, cue, words, low) for cue_id, cue, low in cues],
+        "voices": session_voices(event, transcript),
     }
+
+
+def session_voices(event: Event, transcript: Transcript | None) -> list[dict[str, str]]:
+    """The voices heard in the session's transcript, in order of first passage: their
+    number ("Speaker 2", what the editor renames) and the name they have now."""
+    labels: dict[str, list[str]] = {}
+    for voice, name in event.index.voices:
+        labels.setdefault(name, []).append(voice)
+    out: dict[str, str] = {}
+    for seg in transcript.segments if transcript else ():
+        for voice in labels.get(seg.speaker, ()):
+            out.setdefault(voice, seg.speaker)
+    return [{"voice": voice, "name": name} for voice, name in out.items()]
 
 
 def _published(event: Event, session: Session, language: str) -> Transcript | None:

@@ -152,6 +152,31 @@ def add_edit_routes(
             "manifest; apply to publish them.",
         )
 
+    @app.post(f"{EDIT_PREFIX}<event_slug>/voices")
+    def edit_voices(event_slug: str):
+        body = guarded_body()
+        names = body.get("voices") if isinstance(body, dict) else None
+        if set(body if isinstance(body, dict) else ()) != {"voices"} or not isinstance(
+            names, dict
+        ):
+            abort(400, description='send {"voices": {"Speaker 2": "A. Name", ...}}')
+        if event_slug != editor.event_slug:
+            abort(404, description=f"editing is offered for event {editor.event_slug} only")
+        try:
+            path = editor.save_voices(names)
+        except ValueError as exc:
+            abort(400, description=str(exc))
+        except PipelineError as exc:
+            abort(409, description=str(exc))
+        except OSError as exc:
+            abort(500, description=f"cannot save the names: {exc.strerror or exc}")
+        shown = shown_path(path, editor.manifest)
+        return jsonify(
+            saved=shown,
+            message=f"Saved the speakers' names to {shown} beside the manifest; apply to "
+            "publish them in every session.",
+        )
+
     @app.post(f"{EDIT_PREFIX}<event_slug>/apply")
     def edit_apply(event_slug: str):
         body = guarded_body()
@@ -187,6 +212,7 @@ def add_edit_routes(
             track_url=f"{base}/{quote(session.slug, safe='')}",
             apply_url=f"{base}/apply",
             manifest_name=editor.manifest.name,
+            voices_url=f"{base}/voices",
         )
 
     return page_for

@@ -379,6 +379,7 @@ def write_event_index(
     lags: Lags | None = None,
     made_with: Mapping[str, Any] | None = None,
     boundaries: Sequence[BoundaryCheck] = (),
+    voices: Mapping[int, str] | None = None,
 ) -> list[Path]:
     """Write out_dir/index.json and out_dir/index.html; returns both paths.
 
@@ -387,7 +388,9 @@ def write_event_index(
     `made_with`: the run's options (model, MT, profile...), recorded so that a re-run
     that applies corrections makes the outputs the same way. `boundaries`: the agenda
     check (`agenda_check`: each boundary by the sessions around it, its agenda time, the
-    time suggested, whether the run moved it there, and why).
+    time suggested, whether the run moved it there, and why). `voices`: every voice
+    the speakers stage heard, by number, with the name it was given (`voices`: the
+    "Speaker N" a manifest names, and the name), so a named voice can be renamed.
     """
     out_dir = Path(out_dir)
     tracks = recording_tracks or {}
@@ -406,6 +409,10 @@ def write_event_index(
                 "reasons": list(check.reasons),
             }
             for check in boundaries
+        ]
+    if voices:
+        document["voices"] = [
+            {"voice": f"Speaker {number}", "name": voices[number]} for number in sorted(voices)
         ]
     atomic_write(json_path, to_json_text(document))
     atomic_write(html_path, index_html(event, entries, tracks, out_dir, chapters))

@@ -103,7 +103,8 @@ def test_voices_named_in_the_manifest_rename_without_redoing_the_speech(event, t
     manifest, event_dir, _ = event
     named = tmp_path / "event.toml"
     named.write_text(
-        MANIFEST.format(extra='voices = {"Speaker 2" = "Ana <Pérez>"}'), encoding="utf-8"
+        MANIFEST.format(extra='voices = {"Speaker 2" = "Ana <Pérez>", "Speaker 9" = "X"}'),
+        encoding="utf-8",
     )
     (tmp_path / "panel.wav").symlink_to(manifest.parent / "panel.wav")
     out = tmp_path / "out"
@@ -115,6 +116,13 @@ def test_voices_named_in_the_manifest_rename_without_redoing_the_speech(event, t
     assert computed["transcribe"] == 0 and computed["speakers"] == 0 and computed["vad"] == 0
     names = {s["speaker"] for s in segments(again.event_dir)}
     assert names == {"Speaker 1", "Ana <Pérez>", "Speaker 3"}
+    assert any("voices names 'Speaker 9', but no such voice was heard" in w
+               for w in again.warnings)  # fmt: skip
+    index = json.loads((again.event_dir / "index.json").read_text("utf-8"))
+    assert {"voice": "Speaker 2", "name": "Ana <Pérez>"} in index["voices"]
+    _, rows = event_speakers(named, out)
+    assert "Ana <Pérez> (Speaker 2)" in {r.name + f" ({r.voices[0]})" for r in rows if r.voices
+                                         and r.voices[0] != r.name}  # fmt: skip
     vtt = (again.event_dir / "01-a-panel-of-three" / "en.vtt").read_text("utf-8")
     assert "<v Ana &lt;Pérez&gt;>" in vtt
     db = tmp_path / "archive.sqlite"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.speakers import Turn, Voices, label_words, speaker_names
+from pipeline.speakers import Turn, Voices, label_words, speaker_names, voice_problems
 from pipeline.speakers.recording import EventVoices
 from pipeline.types import Segment, Session, Word
 
@@ -25,18 +25,17 @@ TURNS = (
 
 
 def test_voices_are_speaker_numbers_until_named():
-    names, problems = speaker_names(TURNS, [session(1, 0, 70_000)])
-    assert names == {1: "Speaker 1", 2: "Speaker 2", 3: "Speaker 3"} and problems == ()
+    names = speaker_names(TURNS, [session(1, 0, 70_000)])
+    assert names == {1: "Speaker 1", 2: "Speaker 2", 3: "Speaker 3"}
 
 
 def test_a_session_with_one_listed_speaker_names_the_voice_heard_most_in_it():
     sessions = [session(1, 0, 30_500, ["Ana Pérez"]), session(2, 30_500, 70_000, ["Bo Li"])]
-    names, _ = speaker_names(TURNS, sessions)
-    assert names == {1: "Ana Pérez", 2: "Speaker 2", 3: "Bo Li"}
+    assert speaker_names(TURNS, sessions) == {1: "Ana Pérez", 2: "Speaker 2", 3: "Bo Li"}
 
 
 def test_a_session_with_several_listed_speakers_names_nobody_by_guess():
-    names, _ = speaker_names(TURNS, [session(1, 0, 70_000, ["Ana Pérez", "Bo Li"])])
+    names = speaker_names(TURNS, [session(1, 0, 70_000, ["Ana Pérez", "Bo Li"])])
     assert set(names.values()) == {"Speaker 1", "Speaker 2", "Speaker 3"}
 
 
@@ -45,8 +44,8 @@ def test_the_manifest_names_a_voice_in_every_session_and_wins_over_a_guess():
         session(1, 0, 30_500, ["Ana Pérez"], [("Speaker 1", "Jens Wretling")]),
         session(2, 30_500, 70_000, [], [("Speaker 2", "Audience")]),
     ]
-    names, problems = speaker_names(TURNS, sessions)
-    assert names == {1: "Jens Wretling", 2: "Audience", 3: "Speaker 3"} and problems == ()
+    assert speaker_names(TURNS, sessions) == {1: "Jens Wretling", 2: "Audience", 3: "Speaker 3"}
+    assert voice_problems(sessions, {1, 2, 3}) == ()
 
 
 def test_a_voice_named_twice_differently_keeps_the_first_name_and_says_so():
@@ -54,9 +53,8 @@ def test_a_voice_named_twice_differently_keeps_the_first_name_and_says_so():
         session(1, 0, 30_500, [], [("Speaker 1", "Jens Wretling")]),
         session(2, 30_500, 70_000, [], [("Speaker 1", "J. Wretling"), ("Speaker 9", "X")]),
     ]
-    names, problems = speaker_names(TURNS, sessions)
-    assert names[1] == "Jens Wretling"
-    assert problems == (
+    assert speaker_names(TURNS, sessions)[1] == "Jens Wretling"
+    assert voice_problems(sessions, {1, 2, 3}) == (
         "session 2 ('Item 2'): Speaker 1 is named 'J. Wretling' here and 'Jens Wretling' in "
         "session 1; kept 'Jens Wretling'",
         "session 2 ('Item 2'): voices names 'Speaker 9', but no such voice was heard "
@@ -79,3 +77,10 @@ def test_a_voice_heard_again_in_another_recording_keeps_its_number():
     second = event.numbered(Voices((Turn(0, 5, 1), Turn(5, 9, 2)), (c, [0.1, 0.99, 0.0])))
     assert [t.speaker for t in first] == [1, 2]
     assert [t.speaker for t in second] == [3, 2]
+
+
+def test_a_voice_named_in_a_session_of_another_recording_keeps_that_name():
+    elsewhere = session(5, 0, 9000, [], [("Speaker 3", "Cy Day")])
+    here = [session(1, 0, 70_000)]
+    assert speaker_names(TURNS, here, named_in=[*here, elsewhere])[3] == "Cy Day"
+    assert voice_problems([*here, elsewhere], {1, 2, 3, 4}) == ()

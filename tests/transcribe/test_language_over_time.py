@@ -15,8 +15,8 @@ from pipeline.models.locate import whisper_model
 from pipeline.transcribe import language_id
 from pipeline.transcribe.recording import (
     AudioSource,
+    Samples,
     _Decoder,
-    _Samples,
     region_languages,
     speech_map,
 )
@@ -32,7 +32,7 @@ def heard(wav: Path, placed: list[Placed], cache: StageCache) -> list[tuple[str,
     """(language spoken, language decided) for each speech region of `wav`."""
     source = AudioSource(Recording(wav), sha256_file(wav))
     options = TranscribeOptions()
-    samples = _Samples(source.recording)
+    samples = Samples(source.recording)
     regions = speech_map(source, options, cache, samples)
     recogniser = Recogniser(whisper_model("base"), options)
     decoder = _Decoder(source, options, cache, recogniser, samples, tuple(regions))

@@ -334,6 +334,9 @@ class HeldEditor:
     def save(self, entry, language, cues):
         return self.editor.save(entry, language, cues)
 
+    def save_voices(self, names):
+        return self.editor.save_voices(names)
+
     def apply(self):
         self.runs += 1
         self.started.set()
@@ -596,3 +599,58 @@ def test_split_merge_delete_and_a_saved_correction_reopens(page, fresh, snap):
         snap(page, "reopened")
     # nothing was published
     assert [c["text"] for c in session_json(out, "en")["cues"]] == [c["text"] for c in cues]
+
+
+def test_a_voice_renamed_in_the_editor_is_named_in_every_output_after_apply(page, fresh, snap):
+    """The talk's two FLEURS readers are two voices; naming one in the editor saves
+    the name beside the manifest (nothing under outputs/), and apply publishes it in
+    every language, the replay page and the archive."""
+    manifest, out = fresh
+    voices = json.loads((out / SLUG / "index.json").read_text("utf-8"))["voices"]
+    assert [v["voice"] for v in voices] == ["Speaker 1", "Speaker 2"]
+    editor = HeldEditor(EventEditor.open(manifest, out, FAST), hold=False)
+    with serving(editor_app(manifest, out, editor)) as base:
+        open_editor(page, base)
+        page.wait_for_selector("#voices:not([hidden]) input.voice-name")
+        field = page.locator("input.voice-name[data-voice='Speaker 2']")
+        assert field.input_value() == ""  # still "Speaker 2": no name yet
+        field.fill("Ana <Pérez>")
+        page.click("#save-voices")
+        page.wait_for_function(
+            "() => /Saved the speakers' names/.test(document.getElementById('edit-status')"
+            ".textContent)"
+        )
+        saved = json.loads((manifest.parent / "corrections" / "voices.json").read_text("utf-8"))
+        assert saved["voices"] == {"Speaker 2": "Ana <Pérez>"}
+        assert not list(out.rglob("voices.json"))
+        page.click("#apply-edit")
+        page.wait_for_selector("#edit-toggle", timeout=APPLY_TIMEOUT_MS)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.who')].some(e => e.textContent === "
+            "'Ana <Pérez>')",
+            timeout=APPLY_TIMEOUT_MS,
+        )
+        snap(page, "renamed")
+        for lang in ("en", "fr"):
+            names = {s["speaker"] for s in session_json(out, lang)["segments"]}
+            assert names == {"Speaker 1", "Ana <Pérez>"}
+    index = json.loads((out / SLUG / "index.json").read_text("utf-8"))
+    assert {"voice": "Speaker 2", "name": "Ana <Pérez>"} in index["voices"]
+
+
+def test_what_a_voices_save_holds_is_checked(shared):
+    manifest, out = shared
+    app = editor_app(manifest, out)
+    client = app.test_client()
+    html = client.get(REPLAY).get_data(as_text=True)
+    headers = {TOKEN_HEADER: token_of(html), "Origin": "http://localhost"}
+    url = f"/edit/{SLUG}/voices"
+    for body, message in (
+        ({"voices": {"Jens": "Jens Wretling"}}, "'Jens' is not a voice label like 'Speaker 2'"),
+        ({"voices": {"Speaker 2": "a\nb"}}, "the name for Speaker 2 must be one line"),
+        ({"names": {}}, 'send {"voices": {"Speaker 2": "A. Name", ...}}'),
+    ):
+        response = client.post(url, json=body, headers=headers)
+        assert response.status_code == 400, response.get_data(as_text=True)
+        assert message in response.get_json()["error"]
+    nothing_saved(manifest, out)

@@ -545,6 +545,7 @@
         cues: data.cues.map(cueFrom), length: data.length, unsure: data.unsure_below,
         dirty: false, source: data.source, saved: data.saved,
       };
+      showVoices(data.voices);
       if (code !== lang) return;
       selected = -1;
       lastTarget = null;
@@ -576,6 +577,50 @@
       body: JSON.stringify(body),
     }).then(answer);
   }
+
+  // -- speakers: a name for each voice of the session, saved beside the manifest ----------
+
+  var voicesBox = document.getElementById("voices");
+  var voiceList = document.getElementById("voice-list");
+  var voicesUrl = box.getAttribute("data-voices");
+
+  function showVoices(voices) {
+    if (!voicesBox) return;
+    voiceList.textContent = "";
+    (voices || []).forEach(function (voice) {
+      var label = el("label", "voice");
+      label.appendChild(el("span", "voice-label", voice.voice));
+      var input = el("input", "voice-name");
+      input.type = "text";
+      input.maxLength = 200;
+      input.setAttribute("data-voice", voice.voice);
+      input.value = voice.name === voice.voice ? "" : voice.name;
+      input.placeholder = "a name for " + voice.voice;
+      label.appendChild(input);
+      voiceList.appendChild(label);
+    });
+    voicesBox.hidden = !(voices && voices.length);
+  }
+
+  function saveVoices() {
+    if (busy) return;
+    var names = {};
+    voiceList.querySelectorAll("input.voice-name").forEach(function (input) {
+      names[input.getAttribute("data-voice")] = input.value.trim();
+    });
+    busy = true;
+    say("Saving the names…");
+    post(voicesUrl, { voices: names }).then(function (data) {
+      say(data.message, "ok");
+    }).catch(function (error) {
+      say(error.message, "error");
+    }).then(function () {
+      busy = false;
+    });
+  }
+
+  var saveVoicesButton = document.getElementById("save-voices");
+  if (saveVoicesButton) saveVoicesButton.addEventListener("click", saveVoices);
 
   function save(code) {
     var track = tracks[code];
