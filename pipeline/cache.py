@@ -68,6 +68,9 @@ class StageCache:
         self.hits = 0
         self.misses = 0
         self.by_stage: dict[str, list[int]] = {}  # stage -> [hits, computed]
+        # without a folder, what one run asks twice (the speech regions, for the
+        # transcribe and the speakers stage) is still computed once
+        self._memory: dict[tuple[str, str], Any] = {}
 
     def _count(self, stage: str, hit: bool) -> None:
         counts = self.by_stage.setdefault(stage, [0, 0])
@@ -123,8 +126,10 @@ class StageCache:
         encode: Callable[[T], Any],
         decode: Callable[[Any], T],
     ) -> T:
-        if self.folder is None:
-            return compute()
+        if self.folder is None:  # no cache: computed once in this run, kept in memory
+            if (stage, key) not in self._memory:
+                self._memory[(stage, key)] = compute()
+            return self._memory[(stage, key)]
         path = self.folder / stage / f"{key}.json"
         found, cached = self._read(path, decode)
         if found:

@@ -3,11 +3,12 @@
 Sessions overrun and speakers start late, so an agenda's boundary is a guess; what
 was said tells where it really is: a long pause, the language changing from the one
 spoken before the boundary to the one spoken after it (each session as the boundary
-would cut them mostly in one language), the next item's title or
-speaker named around it. Each boundary between two sessions of a recording is looked
-for within `WINDOW_MS` of its agenda time, boundaries in order (a corrected boundary
-moves where the next one's "before" begins); the best-scoring pause is suggested,
-with its reasons, or the agenda time is kept when nothing but a pause says otherwise.
+would cut them mostly in one language), the main voice of one session falling silent
+or the next one's starting, the next item's title or speaker named around it. Each
+boundary between two sessions of a recording is looked for within `WINDOW_MS` of its
+agenda time, boundaries in order (a corrected boundary moves where the next one's
+"before" begins); the best-scoring pause is suggested, with its reasons, or the agenda
+time is kept when nothing but a pause says otherwise.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from dataclasses import dataclass, replace
 from pipeline.types import Segment, Session
 
 WINDOW_MS = 150_000  # how far from its agenda time a boundary is looked for
-MIN_PAUSE_MS = 1000  # a shorter silence between words is not where sessions change
+MIN_PAUSE_MS = 1000  # a shorter silence between words is not where sessions change...
+# ...unless the voices change there: Whisper stretches a talk's last word over the
+# silence after it (a 1 s gap between two talks read as 0.87 s)
+TURN_PAUSE_MS = 300
 CONTEXT_MS = 20_000  # speech heard on each side to tell its language
 MENTION_MS = 30_000  # a name said this soon after a pause announces what follows it
 MIN_SCORE = 2.0  # below this, the agenda time is kept
@@ -32,7 +36,9 @@ SUSTAINED_SHARE = 0.8
 # Score of a pause: its length (up to 5 s, in seconds), plus these, less one per minute
 # away from the agenda time.
 LANGUAGE_CHANGE = 4.0  # from the language before the boundary to the one after it
+SPEAKER_CHANGE = 4.0  # the main voice before it falls silent there, or the one after starts
 MENTION = 2.0  # the next item's speaker or title said
+ELSEWHERE = 0.1  # a main voice heard less than this share of its time on the other side
 
 
 @dataclass(frozen=True)
@@ -63,17 +69,21 @@ class _Word:
 
 
 def check_boundaries(
-    sessions: Sequence[Session], segments: Sequence[Segment]
+    sessions: Sequence[Session],
+    segments: Sequence[Segment],
+    turns: Sequence[tuple[int, int, int]] = (),
 ) -> tuple[BoundaryCheck, ...]:
     """A check for every boundary between consecutive sessions of one recording, from
-    the recording's transcribed `segments` (recording time, original speech)."""
+    the recording's transcribed `segments` (recording time, original speech) and its
+    speaker `turns` ((start ms, end ms, speaker number), from the speakers stage)."""
     words = _words(segments)
     ordered = sorted(sessions, key=lambda s: s.start_ms)
     languages = _Languages(words)
+    voices = _Voices(turns)
     out: list[BoundaryCheck] = []
     begin = ordered[0].start_ms if ordered else 0
     for before, after in zip(ordered, ordered[1:], strict=False):
-        check = _check(before, after, begin, words, languages)
+        check = _check(before, after, begin, words, languages, voices)
         out.append(check)
         begin = check.suggested_ms
     return tuple(out)
@@ -126,16 +136,25 @@ def _words(segments: Sequence[Segment]) -> list[_Word]:
 
 
 def _check(
-    before: Session, after: Session, begin: int, words: list[_Word], language: _Languages
+    before: Session,
+    after: Session,
+    begin: int,
+    words: list[_Word],
+    language: _Languages,
+    voices: _Voices,
 ) -> BoundaryCheck:
     agenda = after.start_ms
     low = max(begin + MIN_PAUSE_MS, agenda - WINDOW_MS)
     high = min(after.end_ms - MIN_PAUSE_MS, agenda + WINDOW_MS)
     names = _names(after)
-    best: tuple[float, int, tuple[str, ...]] | None = None
+    edge = voices.edge(begin, agenda, after.end_ms)
+    found: list[tuple[float, int, tuple[str, ...], bool]] = []  # (..., language changes)
     for left, right in zip(words, words[1:], strict=False):
         pause = right.start_ms - left.end_ms
-        if pause < MIN_PAUSE_MS or not low <= right.start_ms <= high:
+        if pause < TURN_PAUSE_MS or not low <= right.start_ms <= high:
+            continue
+        turn = voices.change(edge, begin, left, right, after.end_ms)
+        if pause < MIN_PAUSE_MS and not turn:
             continue
         at = right.start_ms - min(pause // 2, 1000)  # just before the speech resumes
         score = min(pause, 5000) / 1000 - abs(at - agenda) / 60_000
@@ -144,21 +163,27 @@ def _check(
         now = language(right.start_ms, right.start_ms + CONTEXT_MS)
         before_it = language(begin, right.start_ms)  # what each session would hold
         after_it = language(right.start_ms, after.end_ms)
-        if was and now and was != now and was == before_it and now == after_it:
+        changes = bool(was and now and was != now and was == before_it and now == after_it)
+        if changes:
             score += LANGUAGE_CHANGE
             reasons.append(f"the language changes from {was} to {now}")
+        if turn:
+            score += SPEAKER_CHANGE
+            reasons.append(turn)
         said = _mentioned(words, names, at, at + MENTION_MS)  # announced after it
         if said:
             score += MENTION
             reasons.append(f"{said!r} is said")
-        if best is None or score > best[0]:
-            best = (score, at, tuple(reasons))
-    if (
-        best is None
-        or best[0] < MIN_SCORE
-        or len(best[2]) < 2  # a pause alone: talks pause for slides, questions, water
-        or abs(best[1] - agenda) < MIN_PAUSE_MS
-    ):
+        if len(reasons) < 2:
+            continue  # a pause alone: talks pause for slides, questions, water
+        found.append((score, at, tuple(reasons), changes))
+    # The language is the stronger evidence: where it changes, the voices only add to
+    # it (a session of several readers changes voice at every reading; on the sample
+    # event the voices alone pointed 16 s past a change of language).
+    if any(changes for *_, changes in found):
+        found = [f for f in found if f[3]]
+    best = max(found, key=lambda f: f[0], default=None)
+    if best is None or best[0] < MIN_SCORE or abs(best[1] - agenda) < MIN_PAUSE_MS:
         return BoundaryCheck(before, after, agenda, agenda)
     return BoundaryCheck(before, after, agenda, best[1], best[2])
 
@@ -186,6 +211,76 @@ class _Languages:
         i, j = bisect_left(self.starts, start), bisect_left(self.starts, end)
         said = {lang: c[j] - c[i] for lang, c in self.counts.items() if c[j] > c[i]}
         return max(sorted(said), key=said.__getitem__) if said else ""
+
+
+class _Voices:
+    """Who speaks when, to tell where the main voice of a session falls silent or the
+    next session's main voice starts (a panel's many voices change at every answer;
+    that alone says nothing)."""
+
+    def __init__(self, turns: Sequence[tuple[int, int, int]]) -> None:
+        self.turns = sorted(turns)  # in order, not overlapping (the speakers stage's)
+        self.starts = [a for a, _, _ in self.turns]
+
+    def _between(self, start: int, end: int) -> Sequence[tuple[int, int, int]]:
+        first = max(0, bisect_left(self.starts, start) - 1)  # a turn running into `start`
+        return self.turns[first : bisect_left(self.starts, end)]
+
+    def talk(self, start: int, end: int) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for a, b, who in self._between(start, end):
+            ms = min(b, end) - max(a, start)
+            if ms > 0:
+                out[who] = out.get(who, 0) + ms
+        return out
+
+    def at(self, t: int) -> int | None:
+        """The voice of the turn nearest `t` (within a second)."""
+        near = [
+            (0 if a <= t < b else min(abs(a - t), abs(b - t)), who)
+            for a, b, who in self._between(t - 1000, t + 1000)
+        ]
+        distance, who = min(near, default=(None, None))
+        return who if distance is not None and distance <= 1000 else None
+
+    def edge(self, begin: int, agenda: int, end: int) -> tuple[str, int] | None:
+        """Which voice's edge marks the boundary: the voice heard most in the agenda's
+        session before it, if it talks more there than the main voice of the session
+        after does in its own ("ends"), else that one ("starts"). Only the stronger
+        main voice counts: the other session's many voices (a panel, readers) change
+        at every answer, which says nothing about where the session changes."""
+        first, second = self.talk(begin, agenda), self.talk(agenda, end)
+        if not first and not second:
+            return None
+        main_first = max(first, key=first.get) if first else None
+        main_second = max(second, key=second.get) if second else None
+        if main_first is not None and first[main_first] >= second.get(main_second, 0):
+            return "ends", main_first
+        return "starts", main_second
+
+    def change(
+        self, edge: tuple[str, int] | None, begin: int, last: _Word, first: _Word, end: int
+    ) -> str:
+        """Why a cut between the words `last` and `first` is a change of session, ""
+        when the voices say nothing: the main voice before (see `edge`) says `last`
+        and (almost) never speaks after the cut until `end`, or the main voice after
+        says `first` and (almost) never spoke before it since `begin`. Each word's
+        voice is the one at its middle (Whisper stretches a last word over the pause
+        after it)."""
+        if edge is None:
+            return ""
+        cut = first.start_ms
+        was = self.at((last.start_ms + last.end_ms) // 2)
+        now = self.at((first.start_ms + first.end_ms) // 2)
+        if was is None or now is None or was == now:
+            return ""
+        side, voice = edge
+        before, after = self.talk(begin, cut), self.talk(cut, end)
+        if side == "ends" and was == voice and after.get(voice, 0) < ELSEWHERE * before[voice]:
+            return f"Speaker {voice}, heard most before it, speaks no more after it"
+        if side == "starts" and now == voice and before.get(voice, 0) < ELSEWHERE * after[voice]:
+            return f"Speaker {voice}, heard most after it, is first heard here"
+        return ""
 
 
 def _names(session: Session) -> tuple[str, ...]:

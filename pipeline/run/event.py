@@ -47,7 +47,7 @@ from pipeline.outputs.layout import (
 from pipeline.outputs.read import made_with, recording_names
 from pipeline.run.options import RunOptions
 from pipeline.run.progress import Note, StageClock, progress_bar
-from pipeline.speakers import label_words, speaker_names, voice_problems
+from pipeline.speakers import Turn, label_words, speaker_names, voice_problems
 from pipeline.speakers.encoder import SpeakerEncoder, SpeakerModelInfo, speaker_model
 from pipeline.speakers.recording import EventVoices, recording_voices
 from pipeline.transcribe.channels import transcribe_channel, with_channels
@@ -223,7 +223,12 @@ def _run_event(
         with clock.stage("transcribe", recording.file.name):
             transcripts = _transcribe(run, source, sessions, samples)
         said = [s for t in transcripts for s in t.segments]
-        checks = check_boundaries(sessions, said)
+        turns: tuple[Turn, ...] = ()
+        if options.speakers:  # who speaks when: also evidence for the agenda's boundaries
+            with clock.stage("speakers", recording.file.name):
+                turns = _turns(run, source, sessions, samples)
+        voiced = [(t.start_ms, t.end_ms, t.speaker) for t in turns]
+        checks = check_boundaries(sessions, said, voiced)
         if options.align_agenda and any(c.moved for c in checks):
             sessions = aligned(sessions, [c.move for c in checks])
             checks = tuple(replace(c, applied=c.moved) for c in checks)
@@ -234,8 +239,10 @@ def _run_event(
         if len(sessions) == 1:  # no agenda to check: where might sessions change?
             suggested += tuple((recording.file, t) for t in suggest_boundaries(sessions[0], said))
         if options.speakers:
-            with clock.stage("speakers", recording.file.name):
-                transcripts, names = _speakers(run, source, transcripts, renamed, samples)
+            names = speaker_names(turns, sessions, named_in=event.sessions, renamed=renamed)
+            transcripts = tuple(
+                replace(t, segments=label_words(t.segments, turns, names)) for t in transcripts
+            )
             voices.update(names)
         del samples  # the interpreter channels and the writers need the floor no more
         if options.interpretation == "prefer" and recording.interpretations:
@@ -478,15 +485,10 @@ def _transcribe(
         )
 
 
-def _speakers(
-    run: _Services,
-    source: AudioSource,
-    transcripts: Sequence[SessionTranscript],
-    renamed: Sequence[tuple[str, str]],
-    samples: Samples,
-) -> tuple[tuple[SessionTranscript, ...], dict[int, str]]:
-    """Every word labelled with its speaker's name; the names of the voices heard."""
-    sessions = [t.session for t in transcripts]
+def _turns(
+    run: _Services, source: AudioSource, sessions: Sequence[Session], samples: Samples
+) -> tuple[Turn, ...]:
+    """The recording's speaker turns, numbered across the event."""
     voices = recording_voices(
         source,
         run.options.transcribe,
@@ -496,12 +498,7 @@ def _speakers(
         max_speakers=_most_speakers(sessions),
         samples=samples,
     )
-    turns = run.voices.numbered(voices)
-    names = speaker_names(turns, sessions, named_in=run.event.sessions, renamed=renamed)
-    labelled = tuple(
-        replace(t, segments=label_words(t.segments, turns, names)) for t in transcripts
-    )
-    return labelled, names
+    return run.voices.numbered(voices)
 
 
 def _most_speakers(sessions: Sequence[Session]) -> int | None:
