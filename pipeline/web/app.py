@@ -152,6 +152,7 @@ class Result:
     original_label: str = "original"
     badge_class: str = ""  # its css class: "interp", "mt", "person"
     description: str = ""  # who made it, in full: "interpretation (human interpreter, ...)"
+    speaker: str = ""  # who said the passage, when the run found it
 
 
 def _result(hit: Any) -> Result:
@@ -168,6 +169,7 @@ def _result(hit: Any) -> Result:
     title = hit.event_title or slug
     original = hit.original_language or ""
     return Result(
+        speaker=getattr(hit, "speaker", "") or "",
         href=href,
         session_title=hit.session_title,
         event_label=f"{title} ({hit.event_date})" if hit.event_date else title,
@@ -322,19 +324,21 @@ def _add_search_page(app: Flask, outputs_dir: Path, page: Callable[..., Any]) ->
         query = request.args.get("q", "").strip()
         language = request.args.get("lang", "").strip()
         event_filter = request.args.get("event", "").strip()
+        speaker = " ".join(request.args.get("speaker", "").split())[:200]
         error, status, results = None, 200, []
         if language and language not in codes:
             error, status = f"Unknown language {language!r}: use one of {', '.join(codes)}.", 400
         elif event_filter and event_filter not in {event.slug for event in events}:
             error, status = f"Unknown event {event_filter!r}.", 400
         elif query:
-            error, status, results = _search(app, query, language, event_filter)
+            error, status, results = _search(app, query, language, event_filter, speaker)
         return page(
             "search.html",
             status,
             query=query,
             language=language,
             event_filter=event_filter,
+            speaker=speaker,
             languages=[(code, language_name(code)) for code in codes],
             events=events,
             results=results,
@@ -362,8 +366,8 @@ def _hide(exc: Exception, outputs_dir: Path) -> str:
     return text
 
 
-def _search(app: Flask, query: str, language: str, event: str):
-    """(error, status, results) of one search."""
+def _search(app: Flask, query: str, language: str, event: str, speaker: str = ""):
+    """(error, status, results) of one search (`speaker`: only what they said)."""
     if app.config["ARCHIVE_ERROR"]:
         return app.config["ARCHIVE_ERROR"], 503, []
     archive = archive_module()
@@ -374,6 +378,7 @@ def _search(app: Flask, query: str, language: str, event: str):
             language=language or None,
             event=event or None,
             limit=SEARCH_LIMIT,
+            speaker=speaker or None,
         )
     except PipelineError as exc:  # SearchError: a query the archive cannot read
         return _hide(exc, app.config["OUTPUTS_DIR"]), 400, []

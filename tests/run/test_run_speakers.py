@@ -17,6 +17,7 @@ from pipeline.archive.indexer import build_index
 from pipeline.errors import SearchError
 from pipeline.run.event import RunOptions, run_event
 from pipeline.run.voices import event_speakers
+from pipeline.web.app import SEARCH_LIMIT, create_app
 
 OPTIONS = RunOptions(model="tiny.en", show_progress=False, export_audio=False)
 MANIFEST = """[event]
@@ -125,14 +126,23 @@ def test_voices_named_in_the_manifest_rename_without_redoing_the_speech(event, t
                                          and r.voices[0] != r.name}  # fmt: skip
     vtt = (again.event_dir / "01-a-panel-of-three" / "en.vtt").read_text("utf-8")
     assert "<v Ana &lt;Pérez&gt;>" in vtt
-    db = tmp_path / "archive.sqlite"
-    build_index(out, db)
+    build_index(out)
+    db = out / "archive.sqlite"
     hits = search(db, "the", speaker="ana <pérez>", limit=50)
     assert hits and all(h.speaker == "Ana <Pérez>" for h in hits)
     everyone = search(db, "the", limit=50)
     assert {h.speaker for h in everyone} > {"Ana <Pérez>"}
     with pytest.raises(SearchError, match="no speaker 'Nobody' in the archive"):
         search(db, "the", speaker="Nobody")
+    # the search page filters on the speaker too, and names who said each passage
+    client = create_app(out).test_client()
+    page = client.get("/search", query_string={"q": "the", "speaker": "Ana <Pérez>"})
+    text = page.get_data(as_text=True)
+    named = text.count('<span class="who">Ana &lt;Pérez&gt;</span>')
+    assert page.status_code == 200 and named == min(len(hits), SEARCH_LIMIT)
+    assert "Speaker 1</span>" not in text
+    wrong = client.get("/search", query_string={"q": "the", "speaker": "Nobody"})
+    assert wrong.status_code == 400 and "no speaker" in wrong.get_data(as_text=True)
 
 
 def test_speakers_off_leaves_every_speaker_out(event, tmp_path):
