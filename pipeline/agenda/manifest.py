@@ -105,6 +105,13 @@ def _string_list(problems: _Problems, where: str, value: Any) -> tuple[str, ...]
 _VOICE = re.compile(r"^speaker (\d{1,3})$", re.IGNORECASE)
 
 
+def voice_label(text: str) -> str | None:
+    """The voice label `text` names, as the speakers stage writes it ("speaker 02" ->
+    "Speaker 2"); None when it is not one."""
+    match = _VOICE.match(text.strip())
+    return f"Speaker {int(match.group(1))}" if match and int(match.group(1)) >= 1 else None
+
+
 def _voices(problems: _Problems, where: str, value: Any) -> tuple[tuple[str, str], ...]:
     """`voices = {"Speaker 2" = "Jens Wretling"}`: names for numbered voices."""
     if value is None:
@@ -114,13 +121,13 @@ def _voices(problems: _Problems, where: str, value: Any) -> tuple[tuple[str, str
         return ()
     out = []
     for label, name in value.items():
-        match = _VOICE.match(label.strip())
-        if not match or int(match.group(1)) < 1:
+        voice = voice_label(label)
+        if voice is None:
             problems.add(where, f"voices: {label!r:.60} is not a voice label like 'Speaker 2'")
         elif not isinstance(name, str) or not name.strip():
             problems.add(where, f"voices: the name for {label!r} must be a non-empty string")
         elif _plain_text(problems, f"{where} voices", name):
-            out.append((f"Speaker {int(match.group(1))}", " ".join(name.split())))
+            out.append((voice, " ".join(name.split())))
     return tuple(out)
 
 

@@ -22,12 +22,12 @@ position only (`corrections/02/`) is reported and not applied.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.agenda.manifest import voice_label
 from pipeline.errors import ManifestError, SubtitleError
 from pipeline.fsio import atomic_write_json, slugify
 from pipeline.subtitles.reader import read_subtitles
@@ -352,8 +352,12 @@ def find_session(event: Event, name: str) -> Session:
 # -- names a person gave the voices (the editor's "Speakers") -------------------------------
 
 VOICES_FILE = "voices.json"
-_VOICE_LABEL = re.compile(r"^Speaker [1-9][0-9]{0,2}$")
 MAX_NAME = 200
+
+
+def _is_voice(label: object) -> bool:
+    """A voice label exactly as the speakers stage writes it ("Speaker 2")."""
+    return isinstance(label, str) and voice_label(label) == label
 
 
 def voices_path(event: Event) -> Path:
@@ -373,8 +377,7 @@ def saved_voices(event: Event) -> tuple[tuple[str, str], ...]:
         raise ManifestError(f"{path}: cannot be read ({exc}); fix or delete it") from None
     names = data.get("voices") if isinstance(data, dict) else None
     if not isinstance(names, dict) or not all(
-        isinstance(k, str) and _VOICE_LABEL.match(k) and isinstance(v, str) and v.strip()
-        for k, v in names.items()
+        _is_voice(k) and isinstance(v, str) and v.strip() for k, v in names.items()
     ):
         raise ManifestError(
             f'{path}: expected {{"voices": {{"Speaker 2": "A. Name", ...}}}}; fix or delete it'
@@ -387,7 +390,7 @@ def write_voices(event: Event, names: Mapping[str, str]) -> Path:
     name takes a voice's name away); atomically. ValueError names a bad entry."""
     merged = dict(saved_voices(event))
     for label, name in names.items():
-        if not isinstance(label, str) or not _VOICE_LABEL.match(label):
+        if not _is_voice(label):
             raise ValueError(f"{label!r:.60} is not a voice label like 'Speaker 2'")
         if not isinstance(name, str) or len(name) > MAX_NAME or not name.isprintable():
             raise ValueError(f"the name for {label} must be one line of at most {MAX_NAME} "
