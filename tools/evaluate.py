@@ -150,10 +150,7 @@ def interpretation_report(sample, ignored) -> list[str]:
 def speaker_report(seeds: range = range(7)) -> list[str]:
     """DER (no collar, overlaps scored) of the speakers stage, VAD included, on panels
     built from real read speech: the range over `seeds` per material."""
-    import wave
-
-    import numpy as np
-    from panel_mix import ENGLISH, PANEL, Turn, diarisation_error, panel
+    from panel_mix import ENGLISH, PANEL, Turn, diarisation_error, panel, read_wav
 
     from pipeline.cache import StageCache
     from pipeline.speakers.encoder import SpeakerEncoder, speaker_model
@@ -171,9 +168,7 @@ def speaker_report(seeds: range = range(7)) -> list[str]:
         for seed in seeds:
             path = folder / f"{len(clips)}-{seed}.wav"
             truth = panel(clips, path, seed=seed)
-            with wave.open(str(path)) as w:
-                x = np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32)
-            x /= 32768
+            x = read_wav(path)
             regions = speech_map(AudioSource(Recording(path), "eval"), TranscribeOptions(),
                                  StageCache(None), lambda x=x: x)  # fmt: skip
             turns = speaker_turns(x, regions, encoder.embed).turns

@@ -152,6 +152,12 @@ def panel(
     return truth
 
 
+def read_wav(path: Path) -> np.ndarray:
+    """A panel as written by `panel`: 16-bit samples as float32 in [-1, 1)."""
+    with wave.open(str(path)) as w:
+        return np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32768
+
+
 def write_rttm(turns: list[Turn], path: Path, name: str) -> None:
     path.write_text(
         "".join(

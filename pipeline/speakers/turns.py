@@ -166,7 +166,6 @@ def _agglomerate(vectors: np.ndarray, max_speakers: int | None) -> np.ndarray:
     sim = (vectors @ vectors.T).astype(np.float64)
     np.fill_diagonal(sim, -np.inf)
     size = np.ones(n)
-    alive = np.ones(n, dtype=bool)
     label = np.arange(n)
     clusters = n
     while clusters > 1:
@@ -179,7 +178,6 @@ def _agglomerate(vectors: np.ndarray, max_speakers: int | None) -> np.ndarray:
         sim[i, i] = -np.inf
         sim[j], sim[:, j] = -np.inf, -np.inf
         size[i] += size[j]
-        alive[j] = False
         label[label == j] = i
         clusters -= 1
     _, compact = np.unique(label, return_inverse=True)

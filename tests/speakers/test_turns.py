@@ -3,12 +3,11 @@ against the truth as a diarisation error rate without collar, overlaps counted."
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
-from panel_mix import ENGLISH, PANEL, Turn, diarisation_error, panel
+from panel_mix import ENGLISH, PANEL, Turn, diarisation_error, panel, read_wav
 
 from pipeline.cache import StageCache
 from pipeline.speakers.encoder import SpeakerEncoder, mel_frames, speaker_model
@@ -24,8 +23,7 @@ def encoder() -> SpeakerEncoder:
 
 
 def heard(path: Path) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    with wave.open(str(path)) as w:
-        x = np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32768
+    x = read_wav(path)
     regions = speech_map(AudioSource(Recording(path), "test"), TranscribeOptions(),
                          StageCache(None), lambda: x)  # fmt: skip
     return x, regions
