@@ -39,7 +39,7 @@ STAGE_VERSIONS: dict[str, tuple[int, tuple[str, ...]]] = {
     "vad": (1, ()),
     "language": (3, ("vad",)),
     "transcribe": (5, ("vad", "language")),
-    "speakers": (1, ("vad",)),
+    "speakers": (2, ("vad",)),
     "translate": (1, ("vad", "language", "transcribe")),
     "session-audio": (3, ()),
     "cues": (1, ("vad", "language", "transcribe", "translate")),
