@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 EVENT ?= recordings/sample-event.toml
 OUT ?= outputs
 
-.PHONY: run test eval bench setup system venv models lint sample clean help
+.PHONY: run test eval bench setup system venv cluster models lint sample clean help
 
 help:
 	@echo "make run     set up everything, then run the sample event into $(OUT)/"
@@ -21,7 +21,7 @@ help:
 run: setup models
 	$(BIN)/webconf run $(EVENT) --out $(OUT)
 
-test: setup models
+test: setup models cluster
 	@bash tools/setup_system.sh --browser
 	$(BIN)/ruff check pipeline tests tools
 	$(BIN)/pytest -q
@@ -31,7 +31,7 @@ eval: setup models
 	$(BIN)/python tools/evaluate.py
 
 # Speed and accuracy against plain faster-whisper, measured back to back (ratios).
-bench: setup models
+bench: setup models cluster
 	$(BIN)/python tools/bench.py
 
 setup: system venv
@@ -49,6 +49,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Dask, for `webconf run-all --dask`: an optional extra, which the tests need.
+cluster: $(VENV)/.cluster
+
+$(VENV)/.cluster: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,cluster]'
 	touch $@
 
 models: venv system

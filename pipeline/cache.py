@@ -81,10 +81,10 @@ class StageCache:
             self.misses += 1
 
     def _read(self, path: Path, decode: Callable[[Any], T]) -> tuple[bool, T | None]:
-        if not path.is_file():
-            return False, None
         try:
             return True, decode(json.loads(path.read_text("utf-8")))
+        except (FileNotFoundError, IsADirectoryError):
+            return False, None  # none yet (or gone since: another worker found it damaged)
         except (ValueError, KeyError, TypeError):
             path.unlink(missing_ok=True)  # a corrupt entry is recomputed, never trusted
             return False, None

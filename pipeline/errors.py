@@ -10,8 +10,10 @@ PipelineError
  ├── SubtitleError      a subtitle file cannot be read
  ├── SearchError        the search archive cannot be built, read or queried (bad query,
  │                      missing archive, unreadable outputs); the message names the file
- └── OutputsError       published outputs that are not what the pipeline writes
-                        (wrong type, bad path, unknown format); names file and field
+ ├── OutputsError       published outputs that are not what the pipeline writes
+ │                      (wrong type, bad path, unknown format); names file and field
+ └── ClusterError       a Dask cluster that cannot be used (not installed, a bad
+                        address, no scheduler there)
 
 The CLI catches PipelineError once, prints its message on one line and exits 2.
 """
@@ -68,3 +70,7 @@ class OutputsError(PipelineError):
 
     def __reduce__(self):  # picklable although __init__ takes more than the message
         return type(self), (self.file, self.problem, self.place)
+
+
+class ClusterError(PipelineError):
+    """A Dask cluster that cannot be used: not installed, a bad address, unreachable."""

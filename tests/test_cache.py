@@ -177,3 +177,39 @@ def test_temporary_files_a_killed_run_left_are_removed_and_nothing_else(tmp_path
         path.write_bytes(b"half")
     assert remove_stale_temps(tmp_path / "event") == 2
     assert all(not p.exists() for p in stale) and all(p.exists() for p in keep)
+
+
+def _write_many(folder: str, writer: int) -> None:
+    cache = StageCache(Path(folder))
+    for round_ in range(40):
+        # the same entry from every process, each time of another length
+        value = [writer, round_] + list(range(2000 * (1 + (writer + round_) % 5)))
+        cache._memory.clear()
+        key = "shared"
+        path = Path(folder) / "stage" / f"{key}.json"
+        path.unlink(missing_ok=True)
+        cache.get_or_compute("stage", key, lambda v=value: v, same, same)
+
+
+def test_workers_sharing_a_cache_folder_never_see_half_an_entry(tmp_path):
+    """Dask workers on one shared folder: two processes writing one entry over and
+    over while this one reads it; every read is a whole entry, never half of one."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    writers = [context.Process(target=_write_many, args=(str(tmp_path), w)) for w in (1, 2)]
+    for w in writers:
+        w.start()
+    path = tmp_path / "stage" / "shared.json"
+    reads = 0
+    while any(w.is_alive() for w in writers):
+        try:
+            text = path.read_text("utf-8")
+        except FileNotFoundError:
+            continue
+        value = json.loads(text)  # a half-written entry would not parse
+        assert value[0] in (1, 2) and len(value) == 2002 + 2000 * ((value[0] + value[1]) % 5)
+        reads += 1
+    assert all(w.exitcode == 0 for w in writers)
+    assert reads > 10
+    assert [p.name for p in (tmp_path / "stage").iterdir()] == ["shared.json"]

@@ -10,7 +10,9 @@ the sample followed by silence, for memory.
 - ours: `webconf run` in a subprocess (every file written, three languages, no
   cache), without the interpreter channels (as plain has none) and with them;
   its peak RSS from the OS, and the time of each stage from its own summary;
-- the sample event with and without speaker turns (`--speakers off`).
+- the sample event with and without speaker turns (`--speakers off`);
+- two events (the sample event twice) with `webconf run-all`, one after the other and
+  on a Dask LocalCluster of two workers.
 
 WER is scored on the FLEURS clips of every copy of the sample.
 """
@@ -226,6 +228,31 @@ def speaker_cost(folder: Path) -> tuple[float, float]:
     return times["on"], times["off"]
 
 
+def cluster_cost(folder: Path) -> tuple[float, float]:
+    """Wall time of `webconf run-all` on two copies of the sample event (fresh outputs,
+    so nothing is cached): one after the other in one process, then on a Dask
+    LocalCluster of two workers (its start included)."""
+    events = folder / "events"
+    for name in ("a", "b"):
+        (events / name).mkdir(parents=True)
+        (events / name / SAMPLE.name).symlink_to(SAMPLE)
+        text = MANIFEST.read_text(encoding="utf-8")
+        title = re.search(r'^title = "(.*)"', text, re.MULTILINE)
+        assert title, "the sample manifest has a title"
+        text = text.replace(title.group(0), f'title = "{title.group(1)} ({name})"', 1)
+        (events / name / "event.toml").write_text(text, encoding="utf-8")
+    times = {}
+    for how, extra in (("here", []), ("local:2", ["--dask", "local:2"])):
+        t = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "pipeline", "run-all", str(events), "--out",
+             str(folder / f"out-all-{how}"), "-q", *extra],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        times[how] = time.perf_counter() - t
+    return times["here"], times["local:2"]
+
+
 def wer_line(scores: dict[str, float]) -> str:
     return " / ".join(f"{scores[k]:.2f}" for k in ("en", "fr", "es")) if scores else "-"
 
@@ -249,6 +276,7 @@ def main() -> int:
         batching = [(label, transcription(long, size)) for label, size in BATCHING]
         again = reruns(folder)
         speakers_on, speakers_off = speaker_cost(folder)
+        here, cluster = cluster_cost(folder)
     print(f"audio: {SAMPLE.name} x{COPIES} = {duration / 60:.1f} min of real speech (en, fr, es);")
     print(f"       and a {SILENT_HOURS}-hour recording (the sample, then silence); "
           "Whisper base int8 on this machine\n")  # fmt: skip
@@ -283,6 +311,8 @@ def main() -> int:
     print(f"  speaker turns, sample event with its channels, no cache: {speakers_on:.1f} s "
           f"with, {speakers_off:.1f} s without (--speakers off): "
           f"+{speakers_on / speakers_off - 1:.0%}")  # fmt: skip
+    print(f"  two events (the sample event twice), webconf run-all: {here:.1f} s one after "
+          f"the other, {cluster:.1f} s on Dask local:2 (2 workers): {here / cluster:.2f}x")
     (_, first), *edits = again
     print(f"\nre-runs of the sample event (with its channels; first run {first:.1f} s):")
     for label, took in edits:

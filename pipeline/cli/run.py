@@ -9,22 +9,28 @@ from pipeline.cli.options import subtitle_profile_option
 from pipeline.timecode import agenda_time
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.run.event import RunOptions, run_event
+def _options(args: argparse.Namespace, show_progress: bool | None = None):
+    from pipeline.run.options import RunOptions
     from pipeline.subtitles.profiles import get_profile
 
-    options = RunOptions(
+    return RunOptions(
         model=args.model,
         mt=args.mt,
         profile=get_profile(args.subtitle_profile),
         export_audio=not args.no_audio,
         use_cache=not args.no_cache,
-        show_progress=False if args.quiet else None,
+        show_progress=False if args.quiet else show_progress,
         note_low_confidence=args.note_low_confidence,
         interpretation=args.interpretation,
         align_agenda=args.align_agenda,
         speakers=args.speakers == "on",
     )
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.run.event import run_event
+
+    options = _options(args)
 
     def warn(line: str) -> None:
         print(f"webconf: warning: {line}", file=sys.stderr)
@@ -45,6 +51,59 @@ def _cmd_run(args: argparse.Namespace) -> int:
         f"written to {result.event_dir}/ (open {result.event_dir / 'index.html'})"
     )
     return 0
+
+
+def _cmd_run_all(args: argparse.Namespace) -> int:
+    from pipeline.run.batch import run_all
+
+    # a batch's progress is its own: one view of the whole, not a bar per stage
+    options = _options(args, show_progress=False)
+    report = None if args.quiet else _batch_progress()
+    result = run_all(args.folder, args.out, options, dask=args.dask, report=report)
+    for outcome in result.written:
+        print(f"written: {outcome.name}: {outcome.event_dir}/ ({outcome.seconds:.1f} s)")
+    for outcome in result.failed:
+        where = "" if str(outcome.manifest) in (outcome.error or "") else f"{outcome.manifest}: "
+        print(f"webconf: error: {where}{outcome.error}", file=sys.stderr)
+    if result.archive is not None:
+        stats = result.archive
+        print(
+            f"archive: {stats.events_indexed} events indexed, {stats.events_unchanged} "
+            f"unchanged -> {result.archive_path}"
+        )
+    print(
+        f"{len(result.written)} of {len(result.written) + len(result.failed)} events "
+        f"written to {args.out}/ in {result.seconds:.0f} s"
+        + (f"; {len(result.failed)} failed (listed above)" if result.failed else "")
+    )
+    return 2 if result.failed else 0
+
+
+def _batch_progress():
+    """Plain lines as tasks finish (a log), or one line redrawn on a terminal."""
+    from pipeline.timecode import format_clock
+
+    tty = sys.stderr.isatty()
+
+    def report(p) -> None:
+        if p.finished is None and not tty:
+            return
+        eta = "" if not p.eta else f", about {format_clock(int(p.eta * 1000))} left"
+        flight = f", working on {', '.join(p.in_flight)}" if p.in_flight else ""
+        state = (
+            f"events {p.events_done}/{p.events}, recordings {p.recordings_done}/"
+            f"{p.recordings}{flight}{eta}"
+        )
+        if p.finished is None:
+            print(f"\r\x1b[K{state}"[:200], end="", file=sys.stderr, flush=True)
+            return
+        what = f"{p.kind} {p.finished.name}" + (
+            " failed" if p.finished.error else f" done in {p.finished.seconds:.1f} s"
+        )
+        line = f"webconf: {what} ({state})"
+        print(f"\r\x1b[K{line}" if tty else line, file=sys.stderr, flush=True)
+
+    return report
 
 
 def summary(result) -> list[str]:
@@ -101,16 +160,39 @@ def boundary_line(check) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from pipeline.models.locate import DEFAULT_WHISPER_MODEL, WHISPER_MODELS
-    from pipeline.translate.engines import MT_MODES
-    from pipeline.translate.tracks import INTERPRETATION_MODES
-
     run = sub.add_parser(
         "run",
         help="transcribe, translate and write one event",
         description="Run the pipeline on an event manifest (TOML).",
     )
     run.add_argument("manifest", metavar="EVENT.toml", help="the event manifest")
+    _run_options(run)
+    run.set_defaults(func=_cmd_run)
+
+    batch = sub.add_parser(
+        "run-all",
+        help="run every event manifest under a folder, then update the search archive",
+        description="Run every event manifest (a .toml file with an [event] table) under "
+        "DIR, each as `webconf run` would, here or on a Dask cluster; then update the "
+        "search archive of the outputs folder once. An event that fails is reported at "
+        "the end with its one-line error; the others go on.",
+    )
+    batch.add_argument("folder", metavar="DIR", help="folder searched for event manifests")
+    batch.add_argument(
+        "--dask",
+        metavar="local:N|tcp://HOST:PORT",
+        help="run on Dask: local:N starts N worker processes here; tcp://HOST:PORT uses "
+        "a running `dask scheduler` and its workers (README.md, 'Many events')",
+    )
+    _run_options(batch)
+    batch.set_defaults(func=_cmd_run_all)
+
+
+def _run_options(run: argparse.ArgumentParser) -> None:
+    from pipeline.models.locate import DEFAULT_WHISPER_MODEL, WHISPER_MODELS
+    from pipeline.translate.engines import MT_MODES
+    from pipeline.translate.tracks import INTERPRETATION_MODES
+
     run.add_argument(
         "--out", default="outputs", metavar="DIR", help="output folder (default: outputs/)"
     )
@@ -166,4 +248,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument(
         "-q", "--quiet", action="store_true", help="print only errors and the final line"
     )
-    run.set_defaults(func=_cmd_run)

@@ -32,7 +32,7 @@ from pipeline.cues.build import cue_track
 from pipeline.errors import ManifestError, ModelMissingError, OutputsError, TranslationError
 from pipeline.fsio import machine_faults, remove_stale_temps, sha256_file
 from pipeline.languages import language_name
-from pipeline.media.channels import check_media
+from pipeline.media.channels import MediaCheck, check_media
 from pipeline.media.export import publish_recording, session_audio
 from pipeline.models.locate import DEFAULT_WHISPER_MODEL, models_dir, whisper_model
 from pipeline.outputs.layout import (
@@ -48,7 +48,12 @@ from pipeline.outputs.read import made_with, recording_names
 from pipeline.run.options import RunOptions
 from pipeline.run.progress import Note, StageClock, progress_bar
 from pipeline.speakers import Turn, label_words, speaker_names, voice_problems
-from pipeline.speakers.encoder import SpeakerEncoder, SpeakerModelInfo, speaker_model
+from pipeline.speakers.encoder import (
+    SpeakerEncoder,
+    SpeakerModelInfo,
+    loaded_encoder,
+    speaker_model,
+)
 from pipeline.speakers.recording import EventVoices, recording_voices
 from pipeline.transcribe.channels import transcribe_channel, with_channels
 from pipeline.transcribe.english_only import refuse_other_speech, undeclared
@@ -130,7 +135,7 @@ class _Services:
 
     @functools.cached_property
     def speaker_encoder(self) -> SpeakerEncoder:
-        return SpeakerEncoder(self.speaker_model)
+        return loaded_encoder(self.speaker_model)
 
     def digest(self, path: Path) -> str:
         if path not in self.digests:
@@ -151,18 +156,52 @@ def run_event(
     the result lists them all again. `note` hears one plain line per finished stage
     (for logs). A disk that fills up or turns read-only mid-run is one OutputsError
     line; what was finished is kept for the next run."""
-    with machine_faults(out_dir):
+    with machine_faults(out_dir), same_numbers():
         return _run_event(manifest, out_dir, options, warn, StageClock(note))
 
 
-def _run_event(
+def same_numbers():
+    """One BLAS thread for the run (numpy's matrix products: Whisper's mel features
+    among them). With the machine's default, a run under OPENBLAS_NUM_THREADS=1 or
+    OMP_NUM_THREADS=1 (which Dask sets in its workers) transcribed other words
+    ("25-30" / "25 to 30 years"): the sums' order changes the last bits. With one
+    thread the outputs are the same bytes whatever the machine or its environment."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def prepare_recording(
     manifest: Path | str,
     out_dir: Path | str,
     options: RunOptions | None,
+    index: int,
+) -> None:
+    """The heavy work of one recording of an event (decode, VAD, transcription, speaker
+    turns, interpreter channels), into the event's stage cache, exactly as `run_event`
+    asks for it: a cluster runs an event's recordings side by side this way, then
+    `run_event` reads their work back."""
+    with machine_faults(out_dir), same_numbers():
+        options = options or RunOptions()
+        run, _ = _open(manifest, out_dir, options, None, StageClock(None), fresh=False)
+        recording = run.event.recordings[index]
+        sessions = [s for s in run.event.sessions if s.recording == recording.file]
+        if sessions:
+            renamed = saved_voices(run.event) if options.speakers else ()
+            _hear(run, recording, sessions, renamed)
+
+
+def _open(
+    manifest: Path | str,
+    out_dir: Path | str,
+    options: RunOptions,
     warn: Callable[[str], None] | None,
     clock: StageClock,
-) -> RunResult:
-    options = options or RunOptions()
+    fresh: bool = True,
+) -> tuple[_Services, MediaCheck]:
+    """The checks before any model work, and the services of the run. `fresh`: a run
+    of the whole event, alone on its folder, which clears what an interrupted run
+    left half-written (not a recording's task, beside others of the same event)."""
     if options.mt not in MT_MODES:
         raise TranslationError(
             f"unknown --mt {options.mt!r}, expected one of: {', '.join(MT_MODES)}"
@@ -180,7 +219,8 @@ def _run_event(
         event_dir = Path(out_dir) / event.slug
         writable_outputs(event_dir, use_cache=options.use_cache)
         one_event_per_folder(event, event_dir)
-        remove_stale_temps(event_dir)
+        if fresh:
+            remove_stale_temps(event_dir)
         media = check_media(event)
         for warning in media.warnings if warn is not None else ():
             warn(warning)
@@ -201,6 +241,19 @@ def _run_event(
     if not run.recogniser.multilingual:
         _english_only(event, options.model, channels=options.interpretation == "prefer")
         _heard_english(run)
+    return run, media
+
+
+def _run_event(
+    manifest: Path | str,
+    out_dir: Path | str,
+    options: RunOptions | None,
+    warn: Callable[[str], None] | None,
+    clock: StageClock,
+) -> RunResult:
+    options = options or RunOptions()
+    run, media = _open(manifest, out_dir, options, warn, clock)
+    event, event_dir = run.event, run.event_dir
     for problem in run.corrections.problems if warn is not None else ():
         warn(problem)
     tracks: list[SessionTrack] = []
@@ -218,36 +271,14 @@ def _run_event(
         sessions = [s for s in event.sessions if s.recording == recording.file]
         if not sessions:
             continue
+        heard = _hear(run, recording, sessions, renamed)
+        transcripts = heard.transcripts
+        boundaries += heard.checks
+        suggested += heard.suggested
+        voices.update(heard.names)
+        if heard.moved:
+            moved.update((s.index, s) for s in heard.sessions)
         source = AudioSource(recording, run.digest(recording.file))
-        samples = Samples(recording)  # decoded once, for transcription and speakers
-        with clock.stage("transcribe", recording.file.name):
-            transcripts = _transcribe(run, source, sessions, samples)
-        said = [s for t in transcripts for s in t.segments]
-        turns: tuple[Turn, ...] = ()
-        if options.speakers:  # who speaks when: also evidence for the agenda's boundaries
-            with clock.stage("speakers", recording.file.name):
-                turns = _turns(run, source, sessions, samples)
-        voiced = [(t.start_ms, t.end_ms, t.speaker) for t in turns]
-        checks = check_boundaries(sessions, said, voiced)
-        if options.align_agenda and any(c.moved for c in checks):
-            sessions = aligned(sessions, [c.move for c in checks])
-            checks = tuple(replace(c, applied=c.moved) for c in checks)
-            moved.update((s.index, s) for s in sessions)
-            with clock.stage("transcribe", f"{recording.file.name}, agenda aligned"):
-                transcripts = _transcribe(run, source, sessions, samples)
-        boundaries += checks
-        if len(sessions) == 1:  # no agenda to check: where might sessions change?
-            suggested += tuple((recording.file, t) for t in suggest_boundaries(sessions[0], said))
-        if options.speakers:
-            names = speaker_names(turns, sessions, named_in=event.sessions, renamed=renamed)
-            transcripts = tuple(
-                replace(t, segments=label_words(t.segments, turns, names)) for t in transcripts
-            )
-            voices.update(names)
-        del samples  # the interpreter channels and the writers need the floor no more
-        if options.interpretation == "prefer" and recording.interpretations:
-            with clock.stage("interpretation", f"channels of {recording.file.name}"):
-                transcripts = with_channels(transcripts, _channels(run, source, transcripts))
         what = f"{recording.file.name}: {len(sessions)} sessions x {len(event.languages)} languages"
         with (
             clock.stage("translate and write", what),
@@ -315,6 +346,59 @@ def _run_event(
         boundaries=boundaries,
         suggested=suggested,
     )
+
+
+@dataclass(frozen=True)
+class _Heard:
+    """What one recording said: its sessions' transcripts (speakers named, interpreter
+    channels in), and what the speech says about the agenda."""
+
+    sessions: tuple[Session, ...]  # moved where the speech says, with --align-agenda
+    transcripts: tuple[SessionTranscript, ...]
+    checks: tuple[BoundaryCheck, ...]
+    suggested: tuple[tuple[Path, int], ...]
+    names: dict[int, str]  # voice number -> name
+    moved: bool
+
+
+def _hear(
+    run: _Services,
+    recording: Recording,
+    sessions: Sequence[Session],
+    renamed: tuple[tuple[str, str], ...],
+) -> _Heard:
+    options, clock = run.options, run.clock
+    source = AudioSource(recording, run.digest(recording.file))
+    samples = Samples(recording)  # decoded once, for transcription and speakers
+    with clock.stage("transcribe", recording.file.name):
+        transcripts = _transcribe(run, source, sessions, samples)
+    said = [s for t in transcripts for s in t.segments]
+    turns: tuple[Turn, ...] = ()
+    if options.speakers:  # who speaks when: also evidence for the agenda's boundaries
+        with clock.stage("speakers", recording.file.name):
+            turns = _turns(run, source, sessions, samples)
+    voiced = [(t.start_ms, t.end_ms, t.speaker) for t in turns]
+    checks = check_boundaries(sessions, said, voiced)
+    moved = options.align_agenda and any(c.moved for c in checks)
+    if moved:
+        sessions = aligned(sessions, [c.move for c in checks])
+        checks = tuple(replace(c, applied=c.moved) for c in checks)
+        with clock.stage("transcribe", f"{recording.file.name}, agenda aligned"):
+            transcripts = _transcribe(run, source, sessions, samples)
+    suggested: tuple[tuple[Path, int], ...] = ()
+    if len(sessions) == 1:  # no agenda to check: where might sessions change?
+        suggested = tuple((recording.file, t) for t in suggest_boundaries(sessions[0], said))
+    names: dict[int, str] = {}
+    if options.speakers:
+        names = speaker_names(turns, sessions, named_in=run.event.sessions, renamed=renamed)
+        transcripts = tuple(
+            replace(t, segments=label_words(t.segments, turns, names)) for t in transcripts
+        )
+    del samples  # the interpreter channels and the writers need the floor no more
+    if options.interpretation == "prefer" and recording.interpretations:
+        with clock.stage("interpretation", f"channels of {recording.file.name}"):
+            transcripts = with_channels(transcripts, _channels(run, source, transcripts))
+    return _Heard(tuple(sessions), tuple(transcripts), tuple(checks), suggested, names, moved)
 
 
 def manifest_id(event: Event) -> str:

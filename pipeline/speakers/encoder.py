@@ -133,3 +133,9 @@ class SpeakerEncoder:
                 part = self._torch.from_numpy(mels[at : at + batch])
                 out.append(self._network(part).numpy())
         return np.concatenate(out)
+
+
+@functools.lru_cache(maxsize=2)
+def loaded_encoder(info: SpeakerModelInfo) -> SpeakerEncoder:
+    """The encoder, loaded once per process: a batch worker runs many recordings."""
+    return SpeakerEncoder(info)

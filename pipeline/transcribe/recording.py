@@ -108,7 +108,7 @@ class _Decoder:
                 chunk,
                 chunk.language or language,
                 prompt,
-                self.options,
+                self.options.decoding,
             )
             for chunk, prompt in zip(chunks, prompts, strict=True)
         ]

@@ -42,6 +42,13 @@ class TranscribeOptions:
     trim_windows: bool = True  # the encoder hears a chunk plus 3 s, not 30 s
     vad: VadOptions = field(default_factory=VadOptions)
 
+    @property
+    def decoding(self) -> TranscribeOptions:
+        """What decides the words (a cache key's part): not the thread count, which
+        changes the speed only (base and tiny.en with 1, 2 and 4 threads: the same
+        words, times and probabilities)."""
+        return replace(self, cpu_threads=0)
+
 
 def load_model(info: WhisperModelInfo, options: TranscribeOptions = TranscribeOptions()):
     """The installed model, loaded once per process: a process that runs several events

@@ -13,6 +13,7 @@ Packages live in `models_dir/argos/<from>_<to>/`, one per direction.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -261,7 +262,7 @@ class _Loaded:
 class ArgosEngine:
     """The `Engine` for installed Argos packages: direct, or pivoting through English.
 
-    Models load on first use of a direction and stay cached on the instance.
+    Models load on first use of a direction and stay loaded for the process.
     """
 
     name = "argos"
@@ -269,7 +270,6 @@ class ArgosEngine:
     def __init__(self, models_dir: Path) -> None:
         self.models_dir = Path(models_dir)
         self.packages = {(p.from_code, p.to_code): p for p in list_argos_packages(self.models_dir)}
-        self._loaded: dict[Path, _Loaded] = {}
 
     def route(self, source: str, target: str) -> tuple[ArgosPackageInfo, ...] | None:
         if (source, target) in self.packages:
@@ -301,9 +301,7 @@ class ArgosEngine:
         return texts
 
     def _load(self, info: ArgosPackageInfo) -> _Loaded:
-        if info.path not in self._loaded:
-            self._loaded[info.path] = _Loaded(info)
-        return self._loaded[info.path]
+        return _loaded(info)
 
     def _translate_leg(self, info: ArgosPackageInfo, texts: list[str]) -> list[str]:
         """Translate line by line (as argostranslate does with paragraphs), in one batch."""
@@ -327,6 +325,13 @@ class ArgosEngine:
             "\n".join("" if i is None else translated[i] for i in shape).strip("\n")
             for shape in shapes
         ]
+
+
+@functools.lru_cache(maxsize=8)
+def _loaded(info: ArgosPackageInfo) -> _Loaded:
+    """A package's model, loaded once per process (a batch worker runs many events);
+    a package installed again under another version is another entry."""
+    return _Loaded(info)
 
 
 def missing_message(source: str, target: str, models_dir: Path) -> str:

@@ -1,0 +1,152 @@
+"""A batch of events as tasks over picklable records, for one machine or a Dask cluster.
+
+Per recording: decode, VAD, transcription, speaker turns and interpreter channels, the
+heavy part (Whisper), written to the event's stage cache. Per event, once its
+recordings are done: `run_event`, which reads that work back from the cache and does
+the rest (agenda checks, translation, cues, writers, the event files). The outputs are
+therefore the bytes `webconf run` writes: the cache is content-addressed, and a value
+read back is the value computed.
+"""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pipeline.agenda.manifest import load_manifest, resolve_against_media
+from pipeline.errors import ManifestError, PipelineError
+from pipeline.media.channels import check_media
+from pipeline.run.event import prepare_recording, run_event
+from pipeline.run.options import RunOptions
+
+
+@dataclass(frozen=True)
+class RecordingTask:
+    manifest: Path
+    out: Path
+    options: RunOptions
+    index: int  # the recording's place among the manifest's recordings
+    name: str  # its file name, for progress lines
+    ms: int  # its length: the measure of the batch's progress
+
+
+@dataclass(frozen=True)
+class EventTask:
+    manifest: Path
+    out: Path
+    options: RunOptions
+    title: str
+    recordings: tuple[RecordingTask, ...]
+
+    @property
+    def ms(self) -> int:
+        return sum(r.ms for r in self.recordings)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a task did: `error` is one line when it failed."""
+
+    manifest: Path
+    name: str  # the recording's file name, or the event's title
+    seconds: float
+    error: str | None = None
+    event_dir: Path | None = None  # an event's folder, when written
+    files: int = 0
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    events: tuple[EventTask, ...]
+    failed: tuple[Outcome, ...]  # manifests that cannot run, found while planning
+    skipped: tuple[Path, ...]  # TOML files that are not event manifests
+
+
+def find_manifests(folder: Path, out: Path) -> tuple[list[Path], list[Path]]:
+    """(event manifests, other TOML files) under `folder`, sorted: every `*.toml`
+    with an `[event]` table, outside hidden folders and the outputs folder. A TOML
+    file that does not parse counts as a manifest (its run says what is wrong)."""
+    out = out.resolve()
+    manifests, others = [], []
+    for path in sorted(folder.rglob("*.toml")):
+        inside = path.relative_to(folder).parts[:-1]
+        if any(p.startswith(".") for p in inside) or out in path.resolve().parents:
+            continue
+        try:
+            table = tomllib.loads(path.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            manifests.append(path)
+            continue
+        (manifests if isinstance(table.get("event"), dict) else others).append(path)
+    return manifests, others
+
+
+def plan_batch(folder: Path, out: Path, options: RunOptions) -> Plan:
+    """Every manifest under `folder` read and its media probed (a bad manifest or a
+    broken recording is one failed event now, before any model work)."""
+    manifests, others = find_manifests(folder, out)
+    if not manifests:
+        raise ManifestError(f"{folder}: no event manifest (a .toml file with an [event] table)")
+    events, failed = [], []
+    for manifest in manifests:
+        try:
+            event = load_manifest(manifest)
+            media = check_media(event)
+            event = resolve_against_media(event, media.durations_ms, media.started)
+        except PipelineError as exc:
+            failed.append(Outcome(manifest, manifest.name, 0.0, error=str(exc)))
+            continue
+        used = {s.recording for s in event.sessions}
+        recordings = tuple(
+            RecordingTask(manifest, out, options, i, r.file.name, media.durations_ms.get(r.file, 0))
+            for i, r in enumerate(event.recordings)
+            if r.file in used
+        )
+        events.append(EventTask(manifest, out, options, event.title, recordings))
+    return Plan(tuple(events), tuple(failed), tuple(others))
+
+
+def on_this_worker(options: RunOptions) -> RunOptions:
+    """On a Dask worker, Whisper gets the worker's threads (`dask worker --nthreads
+    N`; each of our tasks holds the worker's one `whisper` resource, so they are its
+    own). The words do not change with the thread count, only the speed."""
+    try:
+        from distributed import get_worker
+
+        threads = get_worker().state.nthreads
+    except (ImportError, ValueError):  # not on a worker
+        return options
+    return replace(options, transcribe=replace(options.transcribe, cpu_threads=threads))
+
+
+def do_recording(task: RecordingTask) -> Outcome:
+    """One recording's heavy work into its event's stage cache."""
+    began = time.perf_counter()
+    try:
+        prepare_recording(task.manifest, task.out, on_this_worker(task.options), task.index)
+    except PipelineError as exc:
+        return Outcome(task.manifest, task.name, time.perf_counter() - began, error=str(exc))
+    return Outcome(task.manifest, task.name, time.perf_counter() - began)
+
+
+def do_event(task: EventTask, *recordings: Outcome) -> Outcome:
+    """The event, as `webconf run` makes it; not tried when a recording failed."""
+    began = time.perf_counter()
+    broken = next((r for r in recordings if r.error), None)
+    if broken is not None:
+        return Outcome(task.manifest, task.title, 0.0, error=f"{broken.name}: {broken.error}")
+    try:
+        result = run_event(task.manifest, task.out, on_this_worker(task.options))
+    except PipelineError as exc:
+        return Outcome(task.manifest, task.title, time.perf_counter() - began, error=str(exc))
+    return Outcome(
+        task.manifest,
+        task.title,
+        time.perf_counter() - began,
+        event_dir=result.event_dir,
+        files=len(result.files),
+        warnings=result.warnings,
+    )
