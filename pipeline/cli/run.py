@@ -88,11 +88,11 @@ def _batch_progress():
     def report(p) -> None:
         if p.finished is None and not tty:
             return
-        eta = "" if not p.eta else f", about {format_clock(int(p.eta * 1000))} left"
+        eta = "" if not p.eta or p.eta < 1 else f", about {format_clock(int(p.eta * 1000))} left"
         flight = f", working on {', '.join(p.in_flight)}" if p.in_flight else ""
         state = (
             f"events {p.events_done}/{p.events}, recordings {p.recordings_done}/"
-            f"{p.recordings}{flight}{eta}"
+            f"{p.recordings}, tracks {p.tracks_done}/{p.tracks}{flight}{eta}"
         )
         if p.finished is None:
             print(f"\r\x1b[K{state}"[:200], end="", file=sys.stderr, flush=True)

@@ -671,11 +671,31 @@ def _session(
     run: _Services, source: AudioSource, transcript: SessionTranscript
 ) -> list[tuple[SessionTrack, list[Path]]]:
     """Translate and write one session: (track, files) per language."""
+    done = []
+    for track in _tracks(run, source, transcript, run.event.languages):
+        paths = write_session_track(
+            track,
+            run.event,
+            run.event_dir / transcript.session.slug,
+            note_low_confidence=run.options.note_low_confidence,
+            audio=SESSION_AUDIO if run.options.export_audio else None,
+        )
+        done.append((track, paths))
+    return done
+
+
+def _tracks(
+    run: _Services,
+    source: AudioSource,
+    transcript: SessionTranscript,
+    languages: Sequence[str],
+) -> list[SessionTrack]:
+    """One session's tracks in `languages`, translated and cut into cues."""
     session = transcript.session
     corrections = run.corrections.of(session)
     texts = language_tracks(
         transcript,
-        run.event.languages,
+        languages,
         run.engines,
         run.cache,
         corrections=corrections,
@@ -683,18 +703,38 @@ def _session(
         declared_language=_declared_language(session, source.recording),
         interpretation=run.options.interpretation,
     )
-    done = []
-    for text in texts:
-        track = cue_track(text, run.options.profile, corrections.get(text.language, ()), run.cache)
-        paths = write_session_track(
-            track,
-            run.event,
-            run.event_dir / session.slug,
-            note_low_confidence=run.options.note_low_confidence,
-            audio=SESSION_AUDIO if run.options.export_audio else None,
-        )
-        done.append((track, paths))
-    return done
+    return [
+        cue_track(text, run.options.profile, corrections.get(text.language, ()), run.cache)
+        for text in texts
+    ]
+
+
+def prepare_track(
+    manifest: Path | str,
+    out_dir: Path | str,
+    options: RunOptions | None,
+    session: int,
+    language: str,
+) -> None:
+    """One session's track in one language (translation, cues) into the event's stage
+    cache, as `run_event` asks for it, once the recordings' work is cached: a cluster
+    translates sessions and languages side by side this way. The recordings before
+    the session's are heard again (read back) so that voices are numbered as the
+    event numbers them."""
+    with machine_faults(out_dir), same_numbers():
+        options = options or RunOptions()
+        run, _ = _open(manifest, out_dir, options, None, StageClock(None), fresh=False)
+        renamed = saved_voices(run.event) if options.speakers else ()
+        for recording in run.event.recordings:
+            sessions = [s for s in run.event.sessions if s.recording == recording.file]
+            if not sessions:
+                continue
+            heard = _hear(run, recording, sessions, renamed)
+            for transcript in heard.transcripts:
+                if transcript.session.index == session:
+                    source = AudioSource(recording, run.digest(recording.file))
+                    _tracks(run, source, transcript, (language,))
+                    return
 
 
 def _declared_language(session: Session, recording: Recording) -> str:

@@ -1,9 +1,10 @@
 """Where a batch's tasks run: one after another in this process, or on a Dask cluster.
 
-On Dask every recording is a task that needs the worker resource `whisper` (a worker
-declares `whisper=1`: one Whisper at a time, given the worker's `--nthreads`), so the
-recordings of all events, several of one event among them, run side by side; each
-event's task waits for its recordings. Tasks are retried when a worker is lost. A
+On Dask every recording is a task, then every session in every language (translation,
+cues), then every event (its files); each needs the worker resource `whisper` (a
+worker declares `whisper=1`: one model at work at a time, given the worker's
+`--nthreads`), so the recordings of all events, several of one event among them, run
+side by side, then their sessions and languages. Tasks are retried when a worker is lost. A
 worker loads each model once (Whisper and the speaker encoder are kept per process).
 """
 
@@ -13,9 +14,10 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.errors import ClusterError
-from pipeline.run.plan import EventTask, Outcome, Plan, do_event, do_recording
+from pipeline.run.plan import EventTask, Outcome, Plan, do_event, do_recording, do_track
 
 Report = Callable[["Progress"], None]
 
@@ -29,22 +31,24 @@ class Progress:
     """The batch so far, after each finished task."""
 
     finished: Outcome | None  # the task that just finished (None: a status update)
-    kind: str  # "recording" or "event"
+    kind: str  # "recording", "track" (a session in a language) or "event"
     events_done: int
     events: int
     recordings_done: int
     recordings: int
-    in_flight: tuple[str, ...]  # recordings being worked on now
-    done_ms: int  # audio of the recordings done
-    total_ms: int
+    tracks_done: int
+    tracks: int
+    in_flight: tuple[str, ...]  # recordings and tracks being worked on now
+    done: int  # work units done (see `_Counter`)
+    total: int
     elapsed: float
 
     @property
     def eta(self) -> float | None:
-        """Seconds left, from the audio done so far; None before anything is done."""
-        if not self.done_ms or self.done_ms >= self.total_ms:
-            return None if not self.done_ms else 0.0
-        return self.elapsed * (self.total_ms - self.done_ms) / self.done_ms
+        """Seconds left, from the work done so far; None before anything is done."""
+        if not self.done or self.done >= self.total:
+            return None if not self.done else 0.0
+        return self.elapsed * (self.total - self.done) / self.done
 
 
 def parse_address(spec: str) -> tuple[str, int | str]:
@@ -69,7 +73,7 @@ def run_here(plan: Plan, report: Report | None = None) -> list[Outcome]:
     for event in plan.events:
         counter.started([r.name for r in event.recordings])
         outcome = do_event(event)
-        counter.finished(outcome, "event", event, recordings_too=True)
+        counter.finished(outcome, "event", event, event, everything=True)
         outcomes.append(outcome)
     return outcomes
 
@@ -127,25 +131,25 @@ def _has_dashboard() -> bool:
 
 def _submit_and_follow(client, plan: Plan, report: Report | None, wait) -> list[Outcome]:
     counter = _Counter(plan, report)
-    recording_futures, event_futures = {}, {}
-    for event in plan.events:
-        recordings = []
-        if event.options.use_cache:  # without a cache, work done apart cannot be shared
-            for task in event.recordings:
-                future = client.submit(
-                    do_recording, task, resources={"whisper": 1}, retries=RETRIES, pure=False,
-                    key=f"recording-{_token()}",
-                )  # fmt: skip
-                recording_futures[future.key] = (future, task, event)
-                recordings.append(future)
+    kinds: dict[str, tuple[str, Any, EventTask]] = {}  # key -> (kind, task, event)
+    futures, events = [], []
+
+    def submit(kind: str, function, task, event: EventTask, after: list) -> Any:
         future = client.submit(
-            do_event, event, *recordings, resources={"whisper": 1}, retries=RETRIES, pure=False,
-            key=f"event-{_token()}",
+            function, task, *after, resources={"whisper": 1}, retries=RETRIES, pure=False,
+            key=f"{kind}-{os.urandom(6).hex()}",
         )  # fmt: skip
-        event_futures[future.key] = (future, event)
-    pending = {f for f, _, _ in recording_futures.values()} | {
-        f for f, _ in event_futures.values()
-    }
+        kinds[future.key] = (kind, task, event)
+        futures.append(future)
+        return future
+
+    for event in plan.events:
+        recordings, tracks = [], []
+        if event.options.use_cache:  # without a cache, work done apart cannot be shared
+            recordings = [submit("recording", do_recording, t, event, []) for t in event.recordings]
+            tracks = [submit("track", do_track, t, event, recordings) for t in event.tracks]
+        events.append(submit("event", do_event, event, event, recordings + tracks))
+    pending = set(futures)
     outcomes: dict[str, Outcome] = {}
     while pending:
         try:
@@ -154,21 +158,29 @@ def _submit_and_follow(client, plan: Plan, report: Report | None, wait) -> list[
             pass  # nothing finished this second: the view is redrawn all the same
         done = {f for f in pending if f.done()}
         pending -= done
-        working = {key for keys in client.processing().values() for key in keys}
-        counter.started([t.name for k, (_, t, _) in recording_futures.items() if k in working])
+        working = [kinds[key] for key in _executing(client) if key in kinds]
+        counter.started([task.name for kind, task, _ in working if kind != "event"])
         for future in done:
-            if future.key in recording_futures:
-                _, task, event = recording_futures[future.key]
-                counter.finished(_result(future, task.manifest, task.name), "recording", event)
-            else:
-                _, event = event_futures[future.key]
-                outcome = _result(future, event.manifest, event.title)
-                outcomes[future.key] = outcome
-                counter.finished(outcome, "event", event,
-                                 recordings_too=not event.options.use_cache)  # fmt: skip
+            kind, task, event = kinds[future.key]
+            name = task.title if kind == "event" else task.name
+            outcome = outcomes[future.key] = _result(future, task.manifest, name)
+            counter.finished(outcome, kind, event, task, everything=not event.options.use_cache)
         if not done:
             counter.tick()
-    return [outcomes[key] for key in event_futures]
+    return [outcomes[future.key] for future in events]
+
+
+def _executing(client) -> list[str]:
+    """The keys the workers are running now (the scheduler's `processing` also counts
+    the tasks a worker holds waiting for its `whisper` resource)."""
+
+    def running(dask_worker) -> list[str]:
+        return [str(task.key) for task in dask_worker.state.executing]
+
+    try:
+        return sorted({key for keys in client.run(running).values() for key in keys})
+    except Exception:  # noqa: BLE001 (a worker lost meanwhile: the view waits a second)
+        return []
 
 
 def _result(future, manifest, name: str) -> Outcome:
@@ -180,35 +192,52 @@ def _result(future, manifest, name: str) -> Outcome:
         return Outcome(manifest, name, 0.0, error=f"{type(exc).__name__}: {exc}")
 
 
-def _token() -> str:
-    return os.urandom(6).hex()
+AFTER_SHARE = 0.1  # translation, cues and writing against the recordings' work (8 %
+# of the transcription time in `make bench`): how much of the ETA they weigh
 
 
 class _Counter:
+    """The batch's progress in work units: a recording's milliseconds of audio for its
+    Whisper work, AFTER_SHARE of them for what follows (the tracks, then the event)."""
+
     def __init__(self, plan: Plan, report: Report | None) -> None:
         self.report = report
         self.began = time.perf_counter()
         self.events = len(plan.events)
         self.recordings = sum(len(e.recordings) for e in plan.events)
-        self.total_ms = sum(e.ms for e in plan.events)
-        self.events_done = self.recordings_done = self.done_ms = 0
+        self.tracks = sum(len(e.tracks) for e in plan.events)
+        self.total = sum(self._work(e) for e in plan.events)
+        self.events_done = self.recordings_done = self.tracks_done = self.done = 0
         self.in_flight: tuple[str, ...] = ()
+
+    @staticmethod
+    def _work(event: EventTask) -> int:
+        return round(event.ms * (1 + AFTER_SHARE))
 
     def started(self, names: Sequence[str]) -> None:
         self.in_flight = tuple(names)
 
-    def finished(self, outcome: Outcome, kind: str, event: EventTask,
-                 recordings_too: bool = False) -> None:  # fmt: skip
-        if kind == "event":
-            self.events_done += 1
-            if recordings_too:
-                self.recordings_done += len(event.recordings)
-                self.done_ms += event.ms
-        else:
+    def finished(self, outcome: Outcome, kind: str, event: EventTask, task: Any,
+                 everything: bool = False) -> None:  # fmt: skip
+        """`everything`: the event's task did its recordings' and tracks' work too."""
+        after = event.ms * AFTER_SHARE
+        if kind == "recording":
             self.recordings_done += 1
-            self.done_ms += next(
-                (r.ms for r in event.recordings if r.name == outcome.name), 0
-            )
+            self.done += task.ms
+        elif kind == "track":
+            self.tracks_done += 1
+            self.done += round(after * 0.8 / max(len(event.tracks), 1))
+        else:
+            self.events_done += 1
+            if everything:
+                self.recordings_done += len(event.recordings)
+                self.tracks_done += len(event.tracks)
+                self.done += self._work(event)
+            else:
+                self.done += round(after * (0.2 if event.tracks else 1.0))
+        self.done = min(self.done, self.total)
+        if self.events_done == self.events:
+            self.done = self.total
         self._say(outcome, kind)
 
     def tick(self) -> None:
@@ -220,7 +249,7 @@ class _Counter:
         self.report(
             Progress(
                 outcome, kind, self.events_done, self.events, self.recordings_done,
-                self.recordings, self.in_flight, self.done_ms, self.total_ms,
-                time.perf_counter() - self.began,
+                self.recordings, self.tracks_done, self.tracks, self.in_flight, self.done,
+                self.total, time.perf_counter() - self.began,
             )
         )  # fmt: skip

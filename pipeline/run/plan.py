@@ -1,11 +1,11 @@
 """A batch of events as tasks over picklable records, for one machine or a Dask cluster.
 
-Per recording: decode, VAD, transcription, speaker turns and interpreter channels, the
-heavy part (Whisper), written to the event's stage cache. Per event, once its
-recordings are done: `run_event`, which reads that work back from the cache and does
-the rest (agenda checks, translation, cues, writers, the event files). The outputs are
-therefore the bytes `webconf run` writes: the cache is content-addressed, and a value
-read back is the value computed.
+Per recording: decode, VAD, transcription, speaker turns and interpreter channels (the
+Whisper work), into the event's stage cache. Per session and language, once the
+event's recordings are done: translation and cues, into the cache. Per event, last:
+`run_event`, which reads all that back and writes the outputs and the event files.
+The outputs are therefore the bytes `webconf run` writes: the cache is
+content-addressed, and a value read back is the value computed.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from pipeline.agenda.manifest import load_manifest, resolve_against_media
 from pipeline.errors import ManifestError, PipelineError
 from pipeline.media.channels import check_media
-from pipeline.run.event import prepare_recording, run_event
+from pipeline.run.event import prepare_recording, prepare_track, run_event
 from pipeline.run.options import RunOptions
 
 
@@ -33,12 +33,23 @@ class RecordingTask:
 
 
 @dataclass(frozen=True)
+class TrackTask:
+    manifest: Path
+    out: Path
+    options: RunOptions
+    session: int  # the session's index in the agenda
+    language: str
+    name: str  # "<event> > <session> (<language>)", for progress lines
+
+
+@dataclass(frozen=True)
 class EventTask:
     manifest: Path
     out: Path
     options: RunOptions
     title: str
     recordings: tuple[RecordingTask, ...]
+    tracks: tuple[TrackTask, ...] = ()
 
     @property
     def ms(self) -> int:
@@ -56,6 +67,7 @@ class Outcome:
     event_dir: Path | None = None  # an event's folder, when written
     files: int = 0
     warnings: tuple[str, ...] = ()
+    computed: tuple[tuple[str, int], ...] = ()  # an event's: stage results not read back
 
 
 @dataclass(frozen=True)
@@ -105,7 +117,13 @@ def plan_batch(folder: Path, out: Path, options: RunOptions) -> Plan:
             for i, r in enumerate(event.recordings)
             if r.file in used
         )
-        events.append(EventTask(manifest, out, options, event.title, recordings))
+        tracks = tuple(
+            TrackTask(manifest, out, options, s.index, language,
+                      f"{event.title} > {s.title} ({language})")  # fmt: skip
+            for s in event.sessions
+            for language in event.languages
+        )
+        events.append(EventTask(manifest, out, options, event.title, recordings, tracks))
     return Plan(tuple(events), tuple(failed), tuple(others))
 
 
@@ -132,10 +150,25 @@ def do_recording(task: RecordingTask) -> Outcome:
     return Outcome(task.manifest, task.name, time.perf_counter() - began)
 
 
-def do_event(task: EventTask, *recordings: Outcome) -> Outcome:
-    """The event, as `webconf run` makes it; not tried when a recording failed."""
+def do_track(task: TrackTask, *recordings: Outcome) -> Outcome:
+    """One session's translation and cues in one language into the stage cache; not
+    tried when a recording failed."""
     began = time.perf_counter()
     broken = next((r for r in recordings if r.error), None)
+    if broken is not None:
+        return Outcome(task.manifest, task.name, 0.0, error=f"{broken.name}: {broken.error}")
+    try:
+        prepare_track(task.manifest, task.out, on_this_worker(task.options), task.session,
+                      task.language)  # fmt: skip
+    except PipelineError as exc:
+        return Outcome(task.manifest, task.name, time.perf_counter() - began, error=str(exc))
+    return Outcome(task.manifest, task.name, time.perf_counter() - began)
+
+
+def do_event(task: EventTask, *before: Outcome) -> Outcome:
+    """The event, as `webconf run` makes it; not tried when a recording failed."""
+    began = time.perf_counter()
+    broken = next((r for r in before if r.error), None)
     if broken is not None:
         return Outcome(task.manifest, task.title, 0.0, error=f"{broken.name}: {broken.error}")
     try:
@@ -149,4 +182,5 @@ def do_event(task: EventTask, *recordings: Outcome) -> Outcome:
         event_dir=result.event_dir,
         files=len(result.files),
         warnings=result.warnings,
+        computed=tuple((stage, n) for stage, _, n in result.cache_by_stage if n),
     )

@@ -111,11 +111,19 @@ def test_on_two_dask_workers_every_event_is_written_as_run_alone_and_archived(
     assert result.archive is not None and result.archive.events_indexed == 2
     titles = {h.event_title for h in search(result.archive_path, "Sintra")}
     assert titles == {"Batch B"}
-    # the progress view spans the batch: each recording, then each event
+    # the work was split: recordings, then sessions x languages, each its own task;
+    # the event tasks read it all back and computed none of it
+    for outcome in result.written:
+        computed = dict(outcome.computed)
+        assert not {"vad", "transcribe", "speakers", "translate", "cues"} & set(computed)
+    # the progress view spans the batch
     finished = [p for p in seen if p.finished is not None]
-    assert [p.kind for p in finished].count("recording") == 4
-    assert finished[-1].events_done == finished[-1].events == 2
-    assert finished[-1].recordings_done == 4 and finished[-1].eta == 0.0
+    kinds = [p.kind for p in finished]
+    assert (kinds.count("recording"), kinds.count("track"), kinds.count("event")) == (4, 8, 2)
+    last = finished[-1]
+    assert (last.events_done, last.recordings_done, last.tracks_done) == (2, 4, 8)
+    assert last.eta == 0.0
+    assert all(p.eta is None or p.eta >= 0 for p in seen)
 
 
 def test_a_worker_killed_mid_batch_changes_nothing(events, tmp_path):
