@@ -18,7 +18,9 @@ from pipeline.archive.search import (
     MARK_END,
     MARK_START,
     Hit,
+    find_outputs,
     format_seconds,
+    hit_link,
     replay_link,
     search,
 )
@@ -33,6 +35,8 @@ __all__ = [
     "IndexStats",
     "build_index",
     "format_seconds",
+    "find_outputs",
+    "hit_link",
     "replay_link",
     "search",
     "to_fts",

@@ -312,6 +312,15 @@ def _delete_event(conn: sqlite3.Connection, slug: str) -> None:
     conn.execute("DELETE FROM events WHERE slug = ?", (slug,))
 
 
+def _no_events(folder: Path) -> str:
+    if (folder / "index.json").is_file():
+        return (
+            f"{folder}: is one event's folder; index the outputs folder that holds it: "
+            f"webconf index {folder.parent}"
+        )
+    return f"{folder}: holds no event (a folder with the index.json that `webconf run` writes)"
+
+
 def build_index(
     outputs_dir: Path, db_path: Path | None = None, *, strict: bool = True
 ) -> IndexStats:
@@ -327,6 +336,8 @@ def build_index(
         raise SearchError(f"no outputs folder at {outputs_dir}")
     db_path = Path(db_path) if db_path is not None else outputs_dir / DEFAULT_DB_NAME
     folders = event_dirs(outputs_dir)
+    if not folders and not db_path.is_file():  # nothing to index, nothing to clear
+        raise SearchError(_no_events(outputs_dir))
     conn = open_for_writing(db_path)
     try:
         known = dict(conn.execute("SELECT slug, fingerprint FROM events").fetchall())

@@ -8,10 +8,12 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import quote
 
 from pipeline.archive.query import to_fts
 from pipeline.archive.store import open_for_reading
 from pipeline.errors import SearchError
+from pipeline.outputs.layout import ARCHIVE_DB as DEFAULT_DB_NAME
 from pipeline.timecode import seconds_fragment
 from pipeline.writers.provenance import INTERPRETER, engine_name
 
@@ -117,6 +119,32 @@ def replay_link(outputs_dir: Path | str, hit: Hit) -> str:
     """The static replay page of the hit's session, at the passage's recording time."""
     page = PurePath(outputs_dir) / hit.event_slug / hit.session_slug / "replay.html"
     return f"{page.as_posix()}#t={format_seconds(hit.recording_start_ms)}"
+
+
+def hit_link(outputs_dir: Path | str, hit: Hit, base_url: str | None = None) -> str:
+    """A link to the passage that exists: the `webconf serve` page at its second with
+    `base_url`, else the static replay page at its second when `webconf site` wrote
+    it, else the session's transcript in the passage's language."""
+    seconds = format_seconds(hit.recording_start_ms)
+    if base_url:
+        event, session = quote(hit.event_slug), quote(hit.session_slug)
+        return f"{base_url.rstrip('/')}/e/{event}/{session}#t={seconds}"
+    replay = replay_link(outputs_dir, hit)
+    if (Path(outputs_dir) / hit.event_slug / hit.session_slug / "replay.html").is_file():
+        return replay
+    page = PurePath(outputs_dir) / hit.event_slug / hit.session_slug / f"{hit.language}.html"
+    return page.as_posix()
+
+
+def find_outputs(start: Path) -> Path | None:
+    """The outputs folder whose archive serves `start`: `start/outputs`, `start`, or
+    the nearest folder above it that holds an archive (searching from inside an
+    outputs tree)."""
+    start = start.resolve()
+    for folder in (start / "outputs", start, *start.parents):
+        if (folder / DEFAULT_DB_NAME).is_file():
+            return folder
+    return None
 
 
 def format_seconds(ms: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -52,9 +53,25 @@ def _highlighter(tty: bool) -> Callable[[str], str]:
     return lambda text: text.replace(MARK_START, start).replace(MARK_END, end)
 
 
-def render_hit(number: int, hit: Hit, outputs: str, *, tty: bool = False) -> list[str]:
+def _where(args: argparse.Namespace) -> tuple[Path, Path]:
+    """(outputs folder, archive): as given (`--db`, `--outputs`), else the outputs
+    folder holding the working directory (searched upwards), else ./outputs."""
+    from pipeline.archive import DEFAULT_DB_NAME, find_outputs
+
+    if args.db:
+        return (Path(args.outputs) if args.outputs else Path(args.db).parent), Path(args.db)
+    if args.outputs:
+        return Path(args.outputs), Path(args.outputs) / DEFAULT_DB_NAME
+    found = find_outputs(Path.cwd())
+    outputs = Path(os.path.relpath(found)) if found else Path("outputs")
+    return outputs, outputs / DEFAULT_DB_NAME
+
+
+def render_hit(
+    number: int, hit: Hit, outputs: str | Path, *, tty: bool = False, base_url: str | None = None
+) -> list[str]:
     """The lines `webconf search` prints for one hit."""
-    from pipeline.archive import replay_link
+    from pipeline.archive import hit_link
     from pipeline.timecode import format_clock
 
     title = f"{number}. {hit.event_title} > {hit.session_index}. {hit.session_title}"
@@ -73,15 +90,16 @@ def render_hit(number: int, hit: Hit, outputs: str, *, tty: bool = False) -> lis
         lines.append(f"      {hit.original_language} ({original}): {hit.original_text}")
     for language in sorted(others):
         lines.append(f"      {language} ({hit.label(language)}): {others[language]}")
-    lines.append(f"   {replay_link(outputs, hit)}")
+    lines.append(f"   {hit_link(outputs, hit, base_url)}")
     return lines
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    from pipeline.archive import replay_link, search
+    from pipeline.archive import hit_link, search
 
+    outputs, db = _where(args)
     hits = search(
-        _db_path(args.db, args.outputs),
+        db,
         args.query,
         language=args.lang,
         event=args.event,
@@ -89,7 +107,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
         speaker=args.speaker,
     )
     if args.json:
-        data = [dict(h.to_dict(), link=replay_link(args.outputs, h)) for h in hits]
+        data = [dict(h.to_dict(), link=hit_link(outputs, h, args.base_url)) for h in hits]
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0 if hits else EXIT_NO_RESULTS
     if not hits:
@@ -99,7 +117,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
     print(f"{_plural(len(hits), 'passage')} matching {args.query!r}, best first:")
     for number, hit in enumerate(hits, 1):
         print()
-        print("\n".join(render_hit(number, hit, args.outputs, tty=tty)))
+        print("\n".join(render_hit(number, hit, outputs, tty=tty, base_url=args.base_url)))
     return 0
 
 
@@ -168,8 +186,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     search.add_argument(
         "--outputs",
-        default="outputs",
         metavar="DIR",
-        help="the outputs folder: where the archive and the replay pages are (default: outputs)",
+        help="the outputs folder: where the archive and the replay pages are (default: the "
+        "one this folder is in, else outputs/)",
+    )
+    search.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="link each result to `webconf serve` at URL (e.g. http://127.0.0.1:8000) "
+        "instead of the files: the replay page at the passage's second",
     )
     search.set_defaults(func=_cmd_search)

@@ -62,6 +62,8 @@ def _cmd_run_all(args: argparse.Namespace) -> int:
     result = run_all(args.folder, args.out, options, dask=args.dask, report=report)
     for outcome in result.written:
         print(f"written: {outcome.name}: {outcome.event_dir}/ ({outcome.seconds:.1f} s)")
+        for warning in outcome.warnings if not args.quiet else ():
+            print(f"webconf: warning: {outcome.name}: {warning}", file=sys.stderr)
     for outcome in result.failed:
         where = "" if str(outcome.manifest) in (outcome.error or "") else f"{outcome.manifest}: "
         print(f"webconf: error: {where}{outcome.error}", file=sys.stderr)

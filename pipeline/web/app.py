@@ -16,6 +16,7 @@ import importlib
 import importlib.util
 import logging
 import socket
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -30,7 +31,8 @@ from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 from pipeline.errors import OutputsError, PipelineError
 from pipeline.fsio import target_problem
 from pipeline.languages import language_name
-from pipeline.outputs.layout import ARCHIVE_DB, file_type
+from pipeline.outputs.layout import ARCHIVE_DB, INDEX_FILE, file_type
+from pipeline.outputs.read import event_dirs
 from pipeline.web import render
 from pipeline.web.data import (
     WebError,
@@ -235,6 +237,8 @@ def create_app(
         if app.config["LOOPBACK_ONLY"] and not is_loopback_host(request.host):
             abort(400, description="This server answers requests to localhost only.")
 
+    app.config["ARCHIVE_BUILDS"] = build_archive
+    app.config["ARCHIVE_STATE"] = _outputs_state(outputs_dir)
     _prepare_archive(app, outputs_dir, build_archive)
     edit_page = None
     if editor is not None:
@@ -366,8 +370,36 @@ def _hide(exc: Exception, outputs_dir: Path) -> str:
     return text
 
 
+_REBUILD = threading.Lock()
+
+
+def _outputs_state(outputs_dir: Path) -> tuple[tuple[str, int], ...]:
+    """What the archive was built from: each event folder and its index.json's time."""
+    state = []
+    for folder in event_dirs(outputs_dir):
+        try:
+            state.append((folder.name, (folder / INDEX_FILE).stat().st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(state)
+
+
+def _fresh_archive(app: Flask) -> None:
+    """Brought up to date when an event was written, re-run or removed since the last
+    search (a run does not stop the server): only the changed events are indexed."""
+    if not app.config["ARCHIVE_BUILDS"]:
+        return
+    with _REBUILD:
+        state = _outputs_state(app.config["OUTPUTS_DIR"])
+        if state != app.config["ARCHIVE_STATE"]:
+            app.config["ARCHIVE_ERROR"] = None
+            _prepare_archive(app, app.config["OUTPUTS_DIR"], True)
+            app.config["ARCHIVE_STATE"] = state
+
+
 def _search(app: Flask, query: str, language: str, event: str, speaker: str = ""):
     """(error, status, results) of one search (`speaker`: only what they said)."""
+    _fresh_archive(app)
     if app.config["ARCHIVE_ERROR"]:
         return app.config["ARCHIVE_ERROR"], 503, []
     archive = archive_module()

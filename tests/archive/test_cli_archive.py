@@ -19,11 +19,11 @@ VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 PYTHON = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
 
 
-def webconf(*args: str) -> subprocess.CompletedProcess[str]:
+def webconf(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [PYTHON, "-m", "pipeline", *args],
-        cwd=ROOT,
-        env=dict(os.environ),
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=60,
@@ -93,7 +93,8 @@ def test_search_prints_ranked_results_with_versions_and_link(indexed):
     )
     assert lines[4] == "      en (original): The rules on ivory are strict."
     assert lines[5] == "      es (machine translation): Las reglas sobre el marfil son estrictas."
-    assert lines[6] == f"   {indexed}/{FORUM}/02-ivory-rules/replay.html#t=130"
+    # no replay pages yet (`webconf site` writes them): the transcript, which exists
+    assert lines[6] == f"   {indexed}/{FORUM}/02-ivory-rules/fr.html"
     assert "\x1b" not in result.stdout and MARK_START not in result.stdout
 
 
@@ -105,13 +106,47 @@ def test_search_original_hit_lists_translations(indexed):
     )
     assert lines[4] == "      en (machine translation): Telework changes our habits since 2020."
     assert lines[5].startswith("      es (machine translation): El teletrabajo")
-    assert lines[6].endswith("/01-le-teletravail/replay.html#t=10")
+    assert lines[6].endswith("/01-le-teletravail/fr.html")
 
 
-def test_search_default_outputs_gives_relative_links(indexed):
+def test_search_from_inside_an_outputs_tree_finds_its_archive(indexed):
+    inside = indexed / FORUM / "02-ivory-rules"
+    result = webconf("search", "marfil", cwd=inside)
+    assert result.returncode == 0, result.stderr
+    link = f"../../{FORUM}/02-ivory-rules/es.html"
+    assert f"   {link}" in result.stdout.splitlines()
+    assert (inside / link).resolve() == (inside / "es.html").resolve()
+
+
+def test_search_links_to_the_replay_page_at_its_second_once_the_site_is_written(indexed):
+    (indexed / FORUM / "02-ivory-rules" / "replay.html").write_text("<html>", "utf-8")
     result = webconf("search", "marfil", "--db", str(indexed / DEFAULT_DB_NAME))
     assert result.returncode == 0, result.stderr
-    assert f"   outputs/{FORUM}/02-ivory-rules/replay.html#t=130" in result.stdout.splitlines()
+    assert f"   {indexed}/{FORUM}/02-ivory-rules/replay.html#t=130" in result.stdout.splitlines()
+
+
+def test_search_links_to_the_server_with_a_base_url(indexed):
+    result = webconf("search", "marfil", "--outputs", str(indexed),
+                     "--base-url", "http://127.0.0.1:8000/")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    link = f"http://127.0.0.1:8000/e/{FORUM}/02-ivory-rules#t=130"
+    assert f"   {link}" in result.stdout.splitlines()
+
+
+def test_index_of_a_folder_without_events_says_so_and_writes_nothing(tmp_path):
+    message = assert_user_error(webconf("index", str(tmp_path)))
+    assert message == (
+        f"webconf: error: {tmp_path}: holds no event (a folder with the index.json that "
+        "`webconf run` writes)\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_index_of_one_event_folder_points_at_the_outputs_folder(outputs):
+    message = assert_user_error(webconf("index", str(outputs / FORUM)))
+    assert "is one event's folder; index the outputs folder that holds it: " in message
+    assert message.endswith(f"webconf index {outputs}\n")
+    assert not (outputs / FORUM / DEFAULT_DB_NAME).exists()
 
 
 def test_search_filters(indexed):
@@ -137,7 +172,7 @@ def test_search_json(indexed):
     }
     assert hit["recording_start_ms"] == 130_000 and hit["start_ms"] == 10_000
     assert hit["snippet"] == f"Les règles sur l'{MARK_START}ivoire{MARK_END} sont strictes."
-    assert hit["link"] == f"{indexed}/{FORUM}/02-ivory-rules/replay.html#t=130"
+    assert hit["link"] == f"{indexed}/{FORUM}/02-ivory-rules/fr.html"
 
 
 def test_no_result_exits_1(indexed):
@@ -234,3 +269,17 @@ def test_each_version_is_worded_by_its_origin(tmp_path):
     assert lines[1].startswith("   [00:02:10] fr (interpretation): ")
     assert lines[2] == "      en (original): The rules on ivory are strict."
     assert lines[3] == "      es (written by a person): Las reglas sobre el marfil son estrictas."
+
+
+def test_serve_search_sees_an_event_written_while_it_runs(tmp_path):
+    """A run does not stop the server: its search indexes what changed since."""
+    from archive_events import sport_sessions
+
+    from pipeline.web.app import create_app
+
+    outputs = write_event(tmp_path / "outputs", FORUM, "Remote work forum", forum_sessions())
+    client = create_app(outputs.parent).test_client()
+    assert "Deporte y teletrabajo" not in client.get("/search?q=deporte").get_data(as_text=True)
+    write_event(outputs.parent, SPORT, "Sport day", sport_sessions(), date="2026-02-01")
+    page = client.get("/search?q=deporte").get_data(as_text=True)
+    assert "Deporte y teletrabajo" in page  # the session of the passage found

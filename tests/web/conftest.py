@@ -83,8 +83,11 @@ def snap(request, screenshots):
 
 @pytest.fixture
 def page(browser, request, screenshots):
-    """A fresh page; fails the test on any dialog (alert) or script error, screenshots it."""
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    """A fresh page; fails the test on any dialog (alert) or script error, screenshots it.
+    The viewer reads German (a language no test event has: replay pages start in the
+    session's original) unless the test asks for another (indirect `page` parameter)."""
+    locale = getattr(request, "param", "de-DE")
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale=locale)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     dialogs: list[str] = []

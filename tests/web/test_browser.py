@@ -150,6 +150,27 @@ def test_replay_page_loads_and_lists_a_track_per_language(page, base_url, event_
     assert page.evaluate(CURRENT_JS) is None  # no passage of this session is highlighted
 
 
+@pytest.mark.parametrize("page", ["es-MX"], indirect=True)
+def test_the_replay_starts_in_the_viewers_language_unless_a_link_says_otherwise(
+    page, base_url, event_dir
+):
+    session = read_index(event_dir)["sessions"][0]
+    assert session["language"] != "es"
+    page.goto(replay(base_url, event_dir, session))
+    page.wait_for_function("() => document.querySelector('[data-lang]') !== null")
+    pressed = page.locator(".langs button[aria-pressed=true]")
+    page.wait_for_function(
+        "() => document.querySelector('.langs button[aria-pressed=true]')?.dataset.lang === 'es'"
+    )
+    assert pressed.get_attribute("data-lang") == "es"
+    assert page.evaluate("navigator.languages[0]") == "es-MX"
+    # a link that names a language keeps it
+    page.goto(replay(base_url, event_dir, session, lang="fr"))
+    page.wait_for_function(
+        "() => document.querySelector('.langs button[aria-pressed=true]')?.dataset.lang === 'fr'"
+    )
+
+
 def test_switching_language_changes_the_shown_cue_and_the_transcript(page, base_url, event_dir):
     index = read_index(event_dir)
     session = index["sessions"][1]

@@ -344,9 +344,16 @@
     });
   }
 
+  // A link's ?lang= first; else the viewer's language, by the browser's preferences,
+  // when the session has it; else the page's own (the session's original).
   function initialLanguage() {
     var wanted = new URLSearchParams(window.location.search).get("lang");
     if (wanted && panels[wanted]) return wanted;
+    var preferred = navigator.languages || [navigator.language || ""];
+    for (var i = 0; i < preferred.length; i++) {
+      var code = String(preferred[i] || "").toLowerCase().split("-")[0];
+      if (code && panels[code]) return code;
+    }
     return root.getAttribute("data-lang");
   }
 
