@@ -4,8 +4,9 @@ On Dask every recording is a task, then every session in every language (transla
 cues), then every event (its files); each needs the worker resource `whisper` (a
 worker declares `whisper=1`: one model at work at a time, given the worker's
 `--nthreads`), so the recordings of all events, several of one event among them, run
-side by side, then their sessions and languages. Tasks are retried when a worker is lost. A
-worker loads each model once (Whisper and the speaker encoder are kept per process).
+side by side, then their sessions and languages. A lost worker's task runs again
+elsewhere. A worker loads each model once (Whisper, the speaker encoder and Argos
+packages are kept per process).
 """
 
 from __future__ import annotations

@@ -344,3 +344,54 @@ def test_a_transcript_page_served_as_a_file_seeks_its_audio_under_the_strict_pol
     page.wait_for_function(
         f"() => Math.abs(document.getElementById('player').currentTime - {seconds}) < 0.5"
     )
+
+
+def test_an_audio_only_replay_shows_each_cue_in_its_caption_area(page, outputs, event_dir,
+                                                                  tmp_path):  # fmt: skip
+    """Without the published recording a session plays its own audio, and an audio
+    player draws no subtitles: the page shows the cue, as text, and follows the
+    language switch."""
+    import json
+    import subprocess
+
+    site = tmp_path / "outputs"
+    shutil.copytree(event_dir, site / event_dir.name, ignore=shutil.ignore_patterns(".cache"))
+    folder = site / event_dir.name
+    index = read_index(folder)
+    media = folder / next(iter(index["recordings"].values()))["media"]
+    session = index["sessions"][1]
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-ss", str(session["start"]), "-t",
+         str(session["end"] - session["start"]), "-i", str(media), "-vn", "-c:a", "aac",
+         str(folder / session["slug"] / "session.m4a")],
+        check=True,
+    )  # fmt: skip
+    index["recordings"] = {}
+    (folder / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    server = make_web_server(create_app(site), "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        seg = segments(folder, session["slug"], session["language"])[1]
+        base = f"http://127.0.0.1:{server.port}"
+        page.goto(replay(base, folder, session, t=seg["recording_start"] + 0.3))
+        assert page.locator("audio#player").count() == 1
+        wait_for_metadata(page)
+        caption = page.locator("#captions")
+        page.wait_for_function(
+            "() => document.getElementById('captions').textContent.trim() !== ''"
+        )
+        shown = " ".join(caption.inner_text().split())
+        assert shown and shown in " ".join(seg["text"].split())
+        assert caption.get_attribute("lang") == session["language"]
+        other = next(code for code in index["event"]["languages"] if code != session["language"])
+        page.click(f".langs button[data-lang='{other}']")
+        page.wait_for_function(
+            "lang => document.getElementById('captions').lang === lang", arg=other
+        )
+        assert page.locator(".downloads a").first.get_attribute("href").endswith("session.m4a")
+        page.goto("about:blank")  # done with the audio before its server stops
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)

@@ -247,6 +247,34 @@
     });
   }
 
+  // An audio player draws no subtitles: the page shows the cue itself, as text.
+  var captions = document.getElementById("captions");
+  function showCaption() {
+    if (!captions) return;
+    var lines = [];
+    subtitleTracks().forEach(function (track) {
+      if (track.mode !== "showing" || !track.activeCues) return;
+      captions.lang = track.language;
+      Array.prototype.forEach.call(track.activeCues, function (cue) {
+        lines.push(cue.getCueAsHTML().textContent); // parsed by the browser: text only
+      });
+    });
+    captions.textContent = lines.join("\n");
+  }
+  if (captions) {
+    subtitleTracks().forEach(function (track) {
+      track.addEventListener("cuechange", showCaption);
+    });
+  }
+
+  // Sources this browser cannot play are left to the download links (an MKV copy);
+  // with none left the player says so and the links stay.
+  if (media) {
+    Array.prototype.forEach.call(media.querySelectorAll("source[type]"), function (source) {
+      if (!media.canPlayType(source.getAttribute("type"))) source.remove();
+    });
+  }
+
   function setLanguage(code, fromTracks) {
     if (!panels[code]) return;
     lang = code;
@@ -269,6 +297,7 @@
     setParam("lang", code);
     current = null;
     follow();
+    showCaption();
     if (media) followLanguage(code);
   }
 
