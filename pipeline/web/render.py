@@ -7,6 +7,7 @@ paths for the static site, so an exported folder works on any web server.
 
 from __future__ import annotations
 
+import base64
 import posixpath
 from typing import Protocol
 from urllib.parse import quote
@@ -18,6 +19,7 @@ from pipeline.timecode import seconds_fragment, short_clock
 from pipeline.web.data import Event, Session
 
 ASSETS = ("replay.css", "replay.js")
+MAX_INLINE_TRACK = 2 * 1024 * 1024  # bytes of VTT put inside a static page
 
 # The snippet markers of pipeline.archive: a match is wrapped in STX ... ETX.
 MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
@@ -37,6 +39,8 @@ class Links(Protocol):
     def asset(self, name: str) -> str: ...
 
     def file(self, event: Event, relpath: str) -> str: ...
+
+    def track(self, event: Event, relpath: str) -> str: ...
 
 
 def _seg(name: str) -> str:
@@ -70,6 +74,9 @@ class ServerLinks:
 
     def file(self, event: Event, relpath: str) -> str:
         return f"/files/{_seg(event.slug)}/{_path(relpath)}"
+
+    def track(self, event: Event, relpath: str) -> str:
+        return self.file(event, relpath)
 
 
 # Static site layout, relative to the exported folder.
@@ -108,6 +115,19 @@ class SiteLinks:
 
     def file(self, event: Event, relpath: str) -> str:
         return self._rel(f"{event.slug}/{relpath}")
+
+    def track(self, event: Event, relpath: str) -> str:
+        """A subtitle or chapters file inside the page, as a `data:` URL: a page opened
+        from disk (`file://`) may play media beside it but not read a text track there
+        (Chromium refuses it as cross-origin). A file over MAX_INLINE_TRACK stays a link."""
+        path = event.folder / relpath
+        try:
+            if path.stat().st_size <= MAX_INLINE_TRACK:
+                data = base64.b64encode(path.read_bytes()).decode("ascii")
+                return f"data:text/vtt;charset=utf-8;base64,{data}"
+        except OSError:
+            pass
+        return self.file(event, relpath)
 
 
 def clock(seconds: float) -> str:

@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 SITE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "media-src 'self'; form-action 'self'; base-uri 'none'"
+    "media-src 'self' data:; form-action 'self'; base-uri 'none'"  # data: the text tracks
 )
 
 

@@ -313,6 +313,28 @@ def test_the_static_site_works_from_a_plain_web_server(page, outputs, event_dir,
         assert not page.locator("form.quicksearch").count()
 
 
+def test_the_static_site_opened_from_disk_shows_its_subtitles(page, event_dir, tmp_path):
+    """`file://`: Chromium reads no text track beside the page there, so the site
+    carries them inside the page; the cue of the moment shows."""
+    site = tmp_path / "site"
+    shutil.copytree(event_dir, site / event_dir.name, ignore=shutil.ignore_patterns(".cache"))
+    export_site(site)
+    index = read_index(event_dir)
+    session = index["sessions"][1]
+    seg = segments(event_dir, session["slug"], session["language"])[1]
+    page_file = site / event_dir.name / session["slug"] / "replay.html"
+    page.goto(f"{page_file.as_uri()}#t={tsec(seg['recording_start'] + 0.5)}")
+    wait_for_metadata(page)
+    page.wait_for_function(
+        """() => [...document.getElementById('player').textTracks].some(
+            t => t.kind === 'subtitles' && t.mode === 'showing' && t.cues && t.cues.length)"""
+    )
+    page.wait_for_function(SHOWN_CUE_JS)
+    shown = page.evaluate(SHOWN_CUE_JS)
+    assert shown["language"] == session["language"]
+    assert " ".join(shown["text"].split()) in " ".join(seg["text"].split())
+
+
 def test_a_transcript_page_served_as_a_file_seeks_its_audio_under_the_strict_policy(
     page, base_url, event_dir
 ):
