@@ -8,6 +8,7 @@ is reported with its one-line error in the result.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,11 +36,12 @@ def run_all(
     options: RunOptions | None = None,
     dask: str | None = None,
     report: Report | None = None,
-    say=print,
+    say: Callable[[str], None] = print,
 ) -> BatchResult:
     """Run every event manifest under `folder` into `out` (each event's outputs as
     `run_event` writes them), on `dask` (`local:N`, `tcp://HOST:PORT`) or here; then
-    update `out`'s search archive once."""
+    update `out`'s search archive once. `report` hears the progress after each task;
+    `say` hears the lines worth printing (the Dask dashboard's address)."""
     began = time.perf_counter()
     folder, out = Path(folder), Path(out)
     if not folder.is_dir():
