@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from pipeline.agenda.manifest import load_manifest, resolve_against_media
 from pipeline.errors import ManifestError, PipelineError
@@ -140,47 +142,53 @@ def on_this_worker(options: RunOptions) -> RunOptions:
     return replace(options, transcribe=replace(options.transcribe, cpu_threads=threads))
 
 
-def do_recording(task: RecordingTask) -> Outcome:
-    """One recording's heavy work into its event's stage cache."""
+def _attempt(manifest: Path, name: str, before: tuple[Outcome, ...],
+             work: Callable[[], dict[str, Any]]) -> Outcome:  # fmt: skip
+    """Run one task's work into an `Outcome`: not tried when a task it depends on
+    failed, and its one-line error kept when it fails itself."""
+    broken = next((b for b in before if b.error), None)
+    if broken is not None:
+        return Outcome(manifest, name, 0.0, error=f"{broken.name}: {broken.error}")
     began = time.perf_counter()
     try:
-        prepare_recording(task.manifest, task.out, on_this_worker(task.options), task.index)
+        details = work()
     except PipelineError as exc:
-        return Outcome(task.manifest, task.name, time.perf_counter() - began, error=str(exc))
-    return Outcome(task.manifest, task.name, time.perf_counter() - began)
+        return Outcome(manifest, name, time.perf_counter() - began, error=str(exc))
+    return Outcome(manifest, name, time.perf_counter() - began, **details)
+
+
+def do_recording(task: RecordingTask) -> Outcome:
+    """One recording's heavy work into its event's stage cache."""
+
+    def work() -> dict[str, Any]:
+        prepare_recording(task.manifest, task.out, on_this_worker(task.options), task.index)
+        return {}
+
+    return _attempt(task.manifest, task.name, (), work)
 
 
 def do_track(task: TrackTask, *recordings: Outcome) -> Outcome:
     """One session's translation and cues in one language into the stage cache; not
     tried when a recording failed."""
-    began = time.perf_counter()
-    broken = next((r for r in recordings if r.error), None)
-    if broken is not None:
-        return Outcome(task.manifest, task.name, 0.0, error=f"{broken.name}: {broken.error}")
-    try:
+
+    def work() -> dict[str, Any]:
         prepare_track(task.manifest, task.out, on_this_worker(task.options), task.session,
                       task.language)  # fmt: skip
-    except PipelineError as exc:
-        return Outcome(task.manifest, task.name, time.perf_counter() - began, error=str(exc))
-    return Outcome(task.manifest, task.name, time.perf_counter() - began)
+        return {}
+
+    return _attempt(task.manifest, task.name, recordings, work)
 
 
 def do_event(task: EventTask, *before: Outcome) -> Outcome:
     """The event, as `webconf run` makes it; not tried when a recording failed."""
-    began = time.perf_counter()
-    broken = next((r for r in before if r.error), None)
-    if broken is not None:
-        return Outcome(task.manifest, task.title, 0.0, error=f"{broken.name}: {broken.error}")
-    try:
+
+    def work() -> dict[str, Any]:
         result = run_event(task.manifest, task.out, on_this_worker(task.options))
-    except PipelineError as exc:
-        return Outcome(task.manifest, task.title, time.perf_counter() - began, error=str(exc))
-    return Outcome(
-        task.manifest,
-        task.title,
-        time.perf_counter() - began,
-        event_dir=result.event_dir,
-        files=len(result.files),
-        warnings=result.warnings,
-        computed=tuple((stage, n) for stage, _, n in result.cache_by_stage if n),
-    )
+        return {
+            "event_dir": result.event_dir,
+            "files": len(result.files),
+            "warnings": result.warnings,
+            "computed": tuple((stage, n) for stage, _, n in result.cache_by_stage if n),
+        }
+
+    return _attempt(task.manifest, task.title, before, work)
