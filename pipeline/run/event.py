@@ -12,8 +12,9 @@ import functools
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -181,14 +182,24 @@ def prepare_recording(
     turns, interpreter channels), into the event's stage cache, exactly as `run_event`
     asks for it: a cluster runs an event's recordings side by side this way, then
     `run_event` reads their work back."""
-    with machine_faults(out_dir), same_numbers():
-        options = options or RunOptions()
-        run, _ = _open(manifest, out_dir, options, None, StageClock(None), fresh=False)
+    with _beside_others(manifest, out_dir, options) as (run, renamed):
         recording = run.event.recordings[index]
         sessions = [s for s in run.event.sessions if s.recording == recording.file]
         if sessions:
-            renamed = saved_voices(run.event) if options.speakers else ()
             _hear(run, recording, sessions, renamed)
+
+
+@contextmanager
+def _beside_others(
+    manifest: Path | str, out_dir: Path | str, options: RunOptions | None
+) -> Iterator[tuple[_Services, tuple[tuple[str, str], ...]]]:
+    """A part of an event's run, beside the other parts of the same event: the same
+    checks and numbers as `run_event`, nothing cleared, and the organiser's voice
+    names read once."""
+    with machine_faults(out_dir), same_numbers():
+        options = options or RunOptions()
+        run, _ = _open(manifest, out_dir, options, None, StageClock(None), fresh=False)
+        yield run, (saved_voices(run.event) if options.speakers else ())
 
 
 def _open(
@@ -721,10 +732,7 @@ def prepare_track(
     translates sessions and languages side by side this way. The recordings before
     the session's are heard again (read back) so that voices are numbered as the
     event numbers them."""
-    with machine_faults(out_dir), same_numbers():
-        options = options or RunOptions()
-        run, _ = _open(manifest, out_dir, options, None, StageClock(None), fresh=False)
-        renamed = saved_voices(run.event) if options.speakers else ()
+    with _beside_others(manifest, out_dir, options) as (run, renamed):
         for recording in run.event.recordings:
             sessions = [s for s in run.event.sessions if s.recording == recording.file]
             if not sessions:
