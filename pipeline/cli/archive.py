@@ -56,15 +56,16 @@ def _highlighter(tty: bool) -> Callable[[str], str]:
 def _where(args: argparse.Namespace) -> tuple[Path, Path]:
     """(outputs folder, archive): as given (`--db`, `--outputs`), else the outputs
     folder holding the working directory (searched upwards), else ./outputs."""
-    from pipeline.archive import DEFAULT_DB_NAME, find_outputs
+    from pipeline.archive import find_outputs
 
     if args.db:
-        return (Path(args.outputs) if args.outputs else Path(args.db).parent), Path(args.db)
-    if args.outputs:
-        return Path(args.outputs), Path(args.outputs) / DEFAULT_DB_NAME
-    found = find_outputs(Path.cwd())
-    outputs = Path(os.path.relpath(found)) if found else Path("outputs")
-    return outputs, outputs / DEFAULT_DB_NAME
+        outputs = Path(args.outputs) if args.outputs else Path(args.db).parent
+    elif args.outputs:
+        outputs = Path(args.outputs)
+    else:
+        found = find_outputs(Path.cwd())
+        outputs = Path(os.path.relpath(found)) if found else Path("outputs")
+    return outputs, _db_path(args.db, str(outputs))
 
 
 def render_hit(
