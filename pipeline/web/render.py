@@ -15,10 +15,11 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from pipeline.languages import autonym
 from pipeline.timecode import seconds_fragment, short_clock
-from pipeline.web.data import Event, Session
+from pipeline.web.data import Event, Session, session_downloads
 
-ASSETS = ("replay.css", "replay.js")
+ASSETS = ("replay.css", "replay.js", "search.js")
 MAX_INLINE_TRACK = 2 * 1024 * 1024  # bytes of VTT put inside a static page
 
 # The snippet markers of pipeline.archive: a match is wrapped in STX ... ETX.
@@ -60,7 +61,7 @@ class ServerLinks:
         return "/"
 
     def event(self, event: Event) -> str:
-        return f"/#{_seg(event.slug)}"
+        return f"/e/{_seg(event.slug)}"
 
     def replay(self, event: Event, session: Session) -> str:
         return self.session_url(event.slug, session.slug)
@@ -88,15 +89,18 @@ def site_replay_path(event: Event, session: Session) -> str:
     return f"{event.slug}/{session.slug}/{SITE_PAGE}"
 
 
+SITE_SEARCH = "search.html"  # at the top and in each event folder, over what is below it
+SEARCH_INDEX = "search-index.js"  # beside the assets
+
+
 class SiteLinks:
     """Links of the static site, relative to the page at `page` (a path in the site)."""
-
-    search = None
 
     def __init__(self, page: str, event: Event | None = None) -> None:
         self._dir = posixpath.dirname(page) or "."
         # An event's pages link only inside its folder, which can be published alone.
         self._top = f"{event.slug}/" if event else ""
+        self.search: str | None = self._rel(f"{self._top}{SITE_SEARCH}")
 
     def _rel(self, target: str) -> str:
         return _path(posixpath.relpath(target, self._dir))
@@ -167,7 +171,7 @@ def highlight(snippet: str) -> Markup:
     return Markup("".join(parts))
 
 
-FILTERS = {"clock": clock, "tsec": tsec, "highlight": highlight}
+FILTERS = {"clock": clock, "tsec": tsec, "highlight": highlight, "autonym": autonym}
 
 
 def configure(env: Environment) -> Environment:
@@ -176,6 +180,7 @@ def configure(env: Environment) -> Environment:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(FILTERS)
+    env.globals["session_downloads"] = session_downloads
     return env
 
 

@@ -36,10 +36,15 @@ from pipeline.web.data import (
     load_events,
     player_for,
     replay_context,
+    session_downloads,
 )
+from pipeline.web.search_index import search_index
+from pipeline.web.timeline import event_context
 from pipeline.writers import atomic_write
 
 log = logging.getLogger(__name__)
+
+DOWNLOADS = ("vtt", "srt", "txt", "json")  # a language's files the pages offer
 
 SITE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -69,6 +74,12 @@ def export_site(outputs_dir: Path, dest: Path | None = None) -> list[Path]:
         atomic_write(path, data)
         written.append(path)
 
+    def write_search(top: str, which: list[Event], event: Event | None) -> None:
+        page = f"{top}{render.SITE_SEARCH}"
+        links = render.SiteLinks(page, event)
+        write(f"{top}{render.SITE_ASSETS}/{render.SEARCH_INDEX}", search_index(which, page, event))
+        write(page, env.get_template("site_search.html").render(links=links, csp_meta=SITE_CSP))
+
     assets = {name: _asset(name) for name in render.ASSETS}
     for name, data in assets.items():
         write(f"{render.SITE_ASSETS}/{name}", data)
@@ -79,14 +90,18 @@ def export_site(outputs_dir: Path, dest: Path | None = None) -> list[Path]:
             events=events, links=render.SiteLinks(page), csp_meta=SITE_CSP
         ),
     )
+    write_search("", events, None)
     for event in events:
+        write_search(f"{event.slug}/", [event], event)
         for name, data in assets.items():
             write(f"{event.slug}/{render.SITE_ASSETS}/{name}", data)
         event_page = f"{event.slug}/{page}"
         write(
             event_page,
-            env.get_template("events.html").render(
-                events=[event], links=render.SiteLinks(event_page, event), csp_meta=SITE_CSP
+            env.get_template("event.html").render(
+                **event_context(event, alone=True),
+                links=render.SiteLinks(event_page, event),
+                csp_meta=SITE_CSP,
             ),
         )
         for session in event.sessions:
@@ -119,8 +134,9 @@ def _linked_files(event: Event) -> set[str]:
             if player.chapters:
                 files.add(player.chapters)
             files.update(span.path for channel in player.channels for span in channel.spans)
+        files.update(item.path for item in session_downloads(event, session))
         for info in session.languages:
-            files.update(info.files[ext] for ext in ("vtt", "srt", "txt") if ext in info.files)
+            files.update(info.files[ext] for ext in DOWNLOADS if ext in info.files)
             if info.interpreter_audio:
                 files.add(info.interpreter_audio)
     return files

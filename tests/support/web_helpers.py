@@ -137,6 +137,44 @@ def segments(event_dir: Path, session_slug: str, language: str) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["segments"]
 
 
+VOICES = ("Ana Ruiz", "Jean Dupont")  # add_voices_and_doubts: who says each sentence
+UNSURE = 0.3  # ... and the probability of the one word of each session it doubts
+
+
+def add_voices_and_doubts(event_dir: Path) -> list[tuple[str, float]]:
+    """Give the event's sentences speakers (VOICES, taking turns) and its original
+    sentences recognised words, the second word of each session's first sentence
+    doubted (probability UNSURE); returns (session slug, that word's recording
+    start) for each session."""
+    index = read_index(event_dir)
+    doubted = []
+    for session in index["sessions"]:
+        for language in index["event"]["languages"]:
+            path = event_dir / session["slug"] / f"{language}.json"
+            data = json.loads(path.read_text(encoding="utf-8"))
+            for k, seg in enumerate(data["segments"]):
+                seg["speaker"] = VOICES[k % 2]
+                if seg["origin"] != "original":
+                    continue
+                words = seg["text"].split()
+                step = (seg["end"] - seg["start"]) / len(words)
+                shift = seg["recording_start"] - seg["start"]
+                seg["words"] = [
+                    {
+                        "start": round(seg["start"] + n * step, 3),
+                        "end": round(seg["start"] + (n + 1) * step, 3),
+                        "word": f" {word}",
+                        "probability": UNSURE if (k, n) == (0, 1) else 0.9,
+                        "speaker": VOICES[k % 2],
+                    }
+                    for n, word in enumerate(words)
+                ]
+                if k == 0:
+                    doubted.append((session["slug"], round(seg["start"] + step + shift, 3)))
+            path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return doubted
+
+
 def add_evil_event(outputs: Path, source: Path) -> Path:
     """Copy the event in `source` to EVIL_SLUG with `<script>` in its user-supplied text."""
     dest = outputs / EVIL_SLUG

@@ -36,12 +36,18 @@ def test_export_writes_an_events_page_and_a_replay_page_per_session(outputs, eve
     written = export_site(outputs)
     index = read_index(event_dir)
     expected = {
-        outputs / "replay.html",
-        outputs / "replay-assets" / "replay.js",
-        outputs / "replay-assets" / "replay.css",
-        event_dir / "replay.html",
-        event_dir / "replay-assets" / "replay.js",
-        event_dir / "replay-assets" / "replay.css",
+        *(
+            top / name
+            for top in (outputs, event_dir)
+            for name in (
+                "replay.html",
+                "search.html",
+                "replay-assets/replay.js",
+                "replay-assets/replay.css",
+                "replay-assets/search.js",
+                "replay-assets/search-index.js",
+            )
+        ),
         *(event_dir / s["slug"] / "replay.html" for s in index["sessions"]),
     }
     assert set(written) == expected
@@ -100,7 +106,8 @@ def test_session_pages_show_what_the_server_shows(outputs, event_dir):
         media = next(iter(index["recordings"].values()))["media"]
         assert source == f"../{media}#t={tsec(session['start'])}"
         assert static.find("script").attrs["src"] == "../replay-assets/replay.js"
-        assert not static.find_all("form", "quicksearch")  # no search on a static site
+        # the search box goes to the event's own search page, which runs in the browser
+        assert static.find("form", "quicksearch").attrs["action"] == "../search.html"
         csp = static.find("meta", http_equiv="Content-Security-Policy").attrs["content"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp
 
@@ -163,7 +170,12 @@ def test_export_elsewhere_takes_the_linked_files_along(outputs, event_dir, tmp_p
             if path:
                 assert (page.parent / unquote(path)).resolve().is_file(), (page, link)
     assert not (dest / event_dir.name / ".cache").exists()
-    assert not list(dest.rglob("*.json")), "the site needs no JSON"
+    offered = {p.relative_to(dest / event_dir.name).as_posix() for p in dest.rglob("*.json")}
+    assert offered == {  # the transcripts' JSON, as downloads; no index, no cache
+        f"{s['slug']}/{code}.json"
+        for s in read_index(event_dir)["sessions"]
+        for code in read_index(event_dir)["event"]["languages"]
+    }
     # a second export links nothing again
     again = export_site(outputs, dest)
     assert dest / event_dir.name / recording["media"] not in again

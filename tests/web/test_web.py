@@ -67,7 +67,8 @@ def test_index_lists_every_event_and_session_with_replay_links(client, event_dir
     links = {a.attrs["href"]: a.text for a in page.find_all("a", "replay-link")}
     for session in index["sessions"]:
         assert links[replay_url(event_dir, session)] == session["title"]
-    assert index["event"]["title"] in page.find("h1").text
+    assert index["event"]["title"] in page.find("h2").text
+    assert page.find("h2").find("a").attrs["href"] == f"/e/{event_dir.name}"
 
 
 def test_replay_page_plays_the_recording_with_a_track_per_language(client, event_dir):

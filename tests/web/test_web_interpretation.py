@@ -127,7 +127,7 @@ def test_the_events_page_marks_interpretation_and_links_its_audio(event_dir):
     kind = spanish.find("span", "kind")
     assert "interp" in kind.classes and kind.attrs["title"].startswith(INTERPRETER)
     links = [a.text for a in spanish.find_all("a", "dl")]
-    assert links == ["vtt", "srt", "txt", "interpreter audio"]
+    assert links == ["vtt", "srt", "txt", "json", "interpreter audio"]
 
 
 def test_without_the_recording_the_session_audio_plays_with_its_interpreters(event_dir):
