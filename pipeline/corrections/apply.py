@@ -27,6 +27,7 @@ import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from pipeline.agenda.manifest import voice_label
 from pipeline.timecode import most_overlapping
 from pipeline.types import Cue, Sentence, Word
 
@@ -179,6 +180,7 @@ def _written(cue: Cue, language: str) -> Sentence:
         engine="person",
         reviewed=True,
         origin="person",
+        speaker=cue.speaker,
     )
 
 
@@ -190,7 +192,9 @@ def _correct(
     keep_words: bool,
     add_unplaced: bool,
 ) -> tuple[Sentence, ...]:
-    """The sentences with those in scope rebuilt from the cues that belong to them."""
+    """The sentences with those in scope rebuilt from the cues that belong to them;
+    where the cues name a voice, said by it (the spoken scope only: a rendering is
+    said by whoever said its source)."""
     cues = sorted(cues, key=lambda c: c.start_ms)
     scope = [i for i, s in enumerate(sentences) if in_scope(s)]
     owners: dict[int, int] = {}  # cue -> the sentence in scope it lies over most
@@ -210,11 +214,31 @@ def _correct(
     per_sentence: dict[int, list[_Token]] = {}
     for token in placed:
         per_sentence.setdefault(token.sentence, []).append(token)
+    named: dict[int, set[str]] = {}  # sentence -> the voices its cues name
+    for n, i in owners.items():
+        if cues[n].speaker and keep_words:
+            named.setdefault(i, set()).add(cues[n].speaker)
     out = [s for s in sentences if not in_scope(s)]
-    out += [_rebuilt(sentences[i], per_sentence[i], keep_words) for i in scope if i in per_sentence]
+    out += [
+        _voiced(_rebuilt(sentences[i], per_sentence[i], keep_words), named.get(i, set()))
+        for i in scope
+        if i in per_sentence
+    ]
     if add_unplaced:
         out += [_written(c, language) for c in unplaced]
     return tuple(sorted(out, key=lambda s: s.start_ms))
+
+
+def _voiced(sentence: Sentence, names: set[str]) -> Sentence:
+    """The sentence said by the one voice its corrected cues name (a WebVTT `<v Name>`
+    a person wrote), when that is not who the machine heard; as it was otherwise."""
+    if len(names) != 1:
+        return sentence  # no name given, or a cue per voice: the machine's turns stand
+    (name,) = names
+    if name == sentence.speaker or voice_label(name):
+        return sentence  # a "Speaker N" label is the machine's numbering, not a name
+    words = tuple(replace(w, speaker=name) for w in sentence.words)
+    return replace(sentence, speaker=name, words=words)
 
 
 def correct_spoken(

@@ -21,7 +21,7 @@ from pipeline.errors import SubtitleError
 from pipeline.languages import language_name
 from pipeline.subtitles.profiles import speaker_label
 from pipeline.subtitles.reader import decode, read_subtitles
-from pipeline.timecode import clock_ms
+from pipeline.timecode import clock_ms, most_overlapping
 from pipeline.types import Cue, Event, Session
 
 TOLERANCE_MS = 1000  # a cue may end this far past the session (rounding, a last word)
@@ -77,6 +77,19 @@ def _unlabelled(cue: Cue, published: Sequence[Cue]) -> Cue:
     if label is None:
         return cue
     return replace(cue, lines=(first[len(label) + 1 :], *cue.lines[1:]))
+
+
+def _voice_changed(cue: Cue, published: Sequence[Cue]) -> Cue:
+    """The cue's voice only where a person changed it: a voice span left as the
+    published cue there had it says nothing (and must not pin today's name on the
+    sentence when the voices are renamed later)."""
+    if not cue.speaker:
+        return cue
+    spans = [(p.start_ms, p.end_ms) for p in published]
+    there = most_overlapping((cue.start_ms, cue.end_ms), spans)
+    if there is not None and published[there].speaker == cue.speaker:
+        return replace(cue, speaker="")
+    return cue
 
 
 def _as_published(cue: Cue, published: Sequence[Cue]) -> Cue:
@@ -155,7 +168,7 @@ def take_correction(
     taken = []
     for target, part in plan:
         ours = published.get(target.index, ())
-        mine = [_as_published(_unlabelled(c, ours), ours) for c in part]
+        mine = [_as_published(_voice_changed(_unlabelled(c, ours), ours), ours) for c in part]
         changed = sum(c.reviewed for c in mine)
         if not changed and len(plan) > 1:
             continue  # a full-recording track: this session is as published

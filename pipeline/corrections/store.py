@@ -82,6 +82,7 @@ def _cue_dict(cue: Cue) -> dict[str, Any]:
         "lines": list(cue.lines),
         "reviewed": cue.reviewed,
         "origin": cue.origin,
+        **({"speaker": cue.speaker} if cue.speaker else {}),
     }
 
 
@@ -143,6 +144,9 @@ def _read_json(path: Path) -> Correction:
         if origin not in ORIGINS:
             raise SubtitleError(f"{where}.origin: {origin!r} is not one of {', '.join(ORIGINS)}")
         start, end = _ms(raw.get("start"), f"{where}.start"), _ms(raw.get("end"), f"{where}.end")
+        speaker = raw.get("speaker", "")
+        if not isinstance(speaker, str) or len(speaker) > MAX_NAME:
+            raise SubtitleError(f"{where}.speaker: expected a name of at most {MAX_NAME} chars")
         if end > start and any(x.strip() for x in lines):
             cues.append(
                 Cue(
@@ -152,6 +156,7 @@ def _read_json(path: Path) -> Correction:
                     language=language,
                     reviewed=bool(raw.get("reviewed", True)),
                     origin=origin,
+                    speaker=" ".join(speaker.split()),
                 )
             )
     return Correction(
@@ -195,7 +200,15 @@ def _new_path(event: Event, session: Session, language: str) -> Path:
 
 
 def hand_placed_cues(path: Path, language: str) -> tuple[Cue, ...]:
-    """Cues of a VTT or SRT a person wrote, in the file's own time, all reviewed."""
+    """Cues of a VTT or SRT a person wrote, in the file's own time, all reviewed; a
+    WebVTT cue's voice span names its speaker."""
+    found = read_subtitles(path).cues
+    for c in found:
+        if len(c.speaker) > MAX_NAME or not c.speaker.isprintable():
+            raise SubtitleError(
+                f"{path}: cue at {clock_ms(c.start_ms)}: a voice name must be one line of at "
+                f"most {MAX_NAME} characters"
+            )
     return tuple(
         Cue(
             start_ms=c.start_ms,
@@ -204,8 +217,9 @@ def hand_placed_cues(path: Path, language: str) -> tuple[Cue, ...]:
             language=language,
             reviewed=True,
             origin="person",
+            speaker=c.speaker,
         )
-        for c in read_subtitles(path).cues
+        for c in found
         if c.lines and c.end_ms > c.start_ms
     )
 

@@ -44,6 +44,7 @@ class SubtitleCue:
     start_ms: int
     end_ms: int
     lines: tuple[str, ...]  # as displayed, empty lines dropped
+    speaker: str = ""  # a WebVTT cue's voice (`<v Jens Wretling>`), its first one
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,19 @@ def language_from_name(path: Path) -> str | None:
     """`fr.vtt` or `talk.fr.vtt` -> 'fr'."""
     parts = path.name.lower().split(".")[:-1]
     return parts[-1] if parts and parts[-1] in LANGUAGES else None
+
+
+# A WebVTT voice span's start: `<v Name>`, `<v.loud Name>`; the annotation is the name.
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
+
+
+def _voice(raw_lines: list[str]) -> str:
+    """The name in the cue's first voice span, as a person reads it; "" without one."""
+    for line in raw_lines:
+        found = _VOICE.search(line)
+        if found:
+            return " ".join(html.unescape(found.group(1)).split())
+    return ""
 
 
 def _vtt_lines(raw_lines: list[str]) -> tuple[str, ...]:
@@ -148,7 +162,10 @@ def parse_vtt(text: str, path: Path) -> tuple[tuple[SubtitleCue, ...], str | Non
         )
     cues = tuple(
         SubtitleCue(
-            c.start_time.in_milliseconds(), c.end_time.in_milliseconds(), _vtt_lines(c.lines)
+            c.start_time.in_milliseconds(),
+            c.end_time.in_milliseconds(),
+            _vtt_lines(c.lines),
+            _voice(c.lines),
         )
         for c in vtt.captions
     )

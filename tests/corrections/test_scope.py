@@ -7,6 +7,7 @@ every cue reviewed, and the French was made from the Spanish text."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from fakes import FakeEngines
@@ -218,3 +219,71 @@ def test_an_untouched_cue_across_two_machine_renderings_changes_neither():
     a, b = correct_rendered((first, second), cues, "es", spoken_here=False)
     assert a is first
     assert (b.text, b.origin, b.source_language) == ("Tres días a la semana.", "person", "en")
+
+
+# -- a person names who speaks: a WebVTT voice span in a corrected cue ---------------------
+
+
+def voiced_said(start: int, text: str, speaker: str) -> Sentence:
+    sentence = said(start, text, [0.9] * len(text.split()))
+    words = tuple(replace(w, speaker=speaker) for w in sentence.words)
+    return replace(sentence, speaker=speaker, words=words)
+
+
+def test_a_voice_a_person_names_in_a_cue_says_its_sentence():
+    first = voiced_said(0, "We met the team.", "Speaker 2")
+    second = voiced_said(3000, "It went well.", "Speaker 2")
+    cues = (
+        replace(cue(0, 1500, "We met the team.", "en", reviewed=False), speaker="Jens Wretling"),
+        cue(3000, 4000, "It went well.", "en", reviewed=False),
+    )
+    fixed, kept = correct_spoken((first, second), cues, "en")
+    assert fixed.speaker == "Jens Wretling"
+    assert {w.speaker for w in fixed.words} == {"Jens Wretling"}
+    assert fixed.text == first.text and not fixed.reviewed  # the words as they were
+    assert kept is second  # a cue naming no one leaves the machine's voice
+
+
+def test_a_voice_label_or_two_names_over_one_sentence_change_nothing():
+    first = voiced_said(0, "We met the team in Lisbon.", "Speaker 2")
+    relabelled = (replace(cue(0, 2500, "We met the team in Lisbon.", "en"), speaker="Speaker 3"),)
+    assert correct_spoken((first,), relabelled, "en")[0].speaker == "Speaker 2"
+    split = (
+        replace(cue(0, 1300, "We met the team", "en"), speaker="Ana Ruiz"),
+        replace(cue(1300, 2500, "in Lisbon.", "en"), speaker="Jens Wretling"),
+    )
+    assert correct_spoken((first,), split, "en")[0].speaker == "Speaker 2"
+
+
+def test_a_cue_over_silence_is_said_by_the_voice_it_names():
+    first = voiced_said(0, "We met the team.", "Speaker 2")
+    added = (
+        cue(0, 1500, "We met the team.", "en", reviewed=False),
+        replace(cue(9000, 10000, "Thank you.", "en"), speaker="Ana Ruiz"),
+    )
+    kept, new = correct_spoken((first,), added, "en")
+    assert kept is first
+    assert (new.text, new.speaker, new.origin) == ("Thank you.", "Ana Ruiz", "person")
+
+
+def test_a_rendering_keeps_the_voice_of_its_source():
+    rendering = replace(
+        voiced_said(0, "Nous avons vu l'équipe.", "Speaker 2"),
+        language="fr", source_language="en", origin="machine", words=(),
+    )  # fmt: skip
+    cues = (replace(cue(0, 1500, "Nous avons vu l'équipe.", "fr"), speaker="Ana Ruiz"),)
+    assert correct_rendered((rendering,), cues, "fr")[0].speaker == "Speaker 2"
+
+
+def test_a_voice_named_in_the_spoken_language_reaches_every_languages_track(tmp_path):
+    fixed = {
+        "es": (
+            cue(1000, 2600, "[es] How do you work from home?", "es", reviewed=False),
+            replace(cue(5000, 6500, "Trabajo desde casa tres días.", "es", False), speaker="Ana"),
+        )
+    }
+    got, _ = tracks(tmp_path, fixed)
+    for language in ("en", "es", "fr"):
+        question, answer = got[language].sentences
+        assert (question.speaker, answer.speaker) == ("", "Ana"), language
+        assert answer.text.endswith("Trabajo desde casa tres días."), language  # not re-written

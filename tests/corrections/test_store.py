@@ -3,9 +3,14 @@ else by place in the recording, never by position."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from pipeline.corrections import match_corrections, write_correction
+import pytest
+
+from pipeline.corrections import match_corrections, take_correction, write_correction
+from pipeline.corrections.store import hand_placed_cues
+from pipeline.errors import SubtitleError
 from pipeline.types import Cue, Event, Session
 
 REC = Path("/nowhere/day1.mkv")
@@ -99,3 +104,46 @@ def test_two_sessions_with_one_title_keep_two_corrections(tmp_path):
     assert found.problems == () and found.cues == {1: {"fr": first}, 2: {"fr": second}}
     # saving the first again replaces its own file, not the other's
     assert write_correction(both, qa1, "fr", second) == a
+
+
+# -- voices a person wrote in a corrected WebVTT file -------------------------------------
+
+PUBLISHED = {  # session 2's French cues as published, recording time
+    2: (
+        Cue(601_000, 603_000, ("Bonjour.",), "fr", speaker="Speaker 2"),
+        Cue(604_000, 606_000, ("Merci.",), "fr", speaker="Speaker 2"),
+    )
+}
+
+
+def test_a_voice_span_a_person_changed_is_saved_and_one_left_as_published_is_not(tmp_path):
+    now = event(tmp_path, session(1, "Keynote", 0, 600), session(2, "Telework", 600, 1200))
+    fixed = tmp_path / "fr.vtt"
+    fixed.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v.loud Ana &amp; Bo>Bonjour.</v>\n\n"
+        "00:00:04.000 --> 00:00:06.000\n<v Speaker 2>Merci.</v>\n",
+        encoding="utf-8",
+    )
+    (taken,), _ = take_correction(now, now.sessions[1], "fr", fixed, PUBLISHED)
+    doc = json.loads(taken.path.read_text("utf-8"))
+    assert [c.get("speaker") for c in doc["cues"]] == ["Ana & Bo", None]
+    assert [c.speaker for c in match_corrections(now).cues[2]["fr"]] == ["Ana & Bo", ""]
+
+
+def test_a_voice_name_that_is_not_one_line_is_refused_in_one_line(tmp_path):
+    fixed = tmp_path / "fr.vtt"
+    fixed.write_text(f"WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v {'x' * 300}>Bonjour.\n", "utf-8")
+    with pytest.raises(SubtitleError, match=r"fr.vtt: cue at 00:00:01.000: a voice name") as err:
+        hand_placed_cues(fixed, "fr")
+    assert "\n" not in str(err.value)
+
+
+def test_a_saved_correction_with_a_bad_speaker_is_one_clear_error(tmp_path):
+    before = saved(tmp_path)
+    path = next((tmp_path / "corrections").rglob("fr.json"))
+    doc = json.loads(path.read_text("utf-8"))
+    doc["cues"][0]["speaker"] = ["not", "a", "name"]
+    path.write_text(json.dumps(doc), "utf-8")
+    found = match_corrections(before)
+    assert found.cues == {}
+    assert any("cues[0].speaker: expected a name" in line for line in found.problems)
