@@ -46,6 +46,7 @@ class Agenda:
     items: tuple[AgendaItem, ...]
     timezone: str | None = None  # the conference's, when the file names one
     description: str = ""
+    ignored: tuple[str, ...] = ()  # a sheet's columns that are none of ours, as named
 
     @property
     def rooms(self) -> tuple[str, ...]:

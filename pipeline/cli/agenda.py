@@ -31,6 +31,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     made = import_agenda(agenda, recording, started, started_from, length_ms, out.parent)
     atomic_write(out, made.text)
     print(f"{out}: {made.sessions} sessions from {agenda.source} ({agenda.kind})")
+    if agenda.ignored:
+        print(f"columns not read (none of title, start, end, ...): {', '.join(agenda.ignored)}")
     print(f"the recording started at {made.started.isoformat()} ({made.started_from})")
     if made.started_from == "the first item's start":
         print("if it started at another time, import again with --started or --recording")

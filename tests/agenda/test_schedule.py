@@ -134,7 +134,10 @@ def test_a_spreadsheet_agenda_in_clock_times_on_a_date_in_a_time_zone(tmp_path):
     ("content", "says"),
     [
         ("", "is empty"),
-        ("title,when\nA,15:00\n", "unknown column 'when'"),
+        ("title,when\nA,15:00\n", "no start column (not read: 'when')"),
+        ("title,start,time,end\nA,15:00,15:00,16:00\n", "'start' and 'time' both give the start"),
+        ("title,date,start,end\nA,25/03/2021,15:00,16:00\n", "write it 2021-03-25"),
+        ("title,start,end\nA,13 pm,16:00\n", "is not a date and time"),
         ("title,start\nA,2021-03-25T15:00+01:00\n", "no end or duration column"),
         ("title,start,end\nA,2021-03-25T15:00+01:00,2021-03-25T14:00+01:00\n", "before it starts"),
         ("title,start,end\nA,tomorrow,16:00\n", "is not a date and time"),
@@ -146,6 +149,40 @@ def test_a_malformed_csv_agenda_gets_one_line_naming_the_line(tmp_path, content,
     path = tmp_path / "agenda.csv"
     path.write_text(content, encoding="utf-8")
     assert says in one_line_error(path)
+
+
+SHEETS = {  # one agenda as organisers' sheets write it, in three languages
+    "en": "Session,Date,Time,Presenters,Status\n"
+          "Opening,2021-03-25,3 PM - 3:40 PM,Eric Boulé,confirmed\n"
+          "Panel,2021-03-25,3:40 pm to 4:25 pm,Lenka Kint; Jens Wretling,tbc\n",
+    "fr": "Titre;Heure de début;Heure de fin;Intervenants;Langue;Statut\n"
+          "Opening;15h;15h40;Eric Boulé;fr;confirmé\n"
+          "Panel;15h40;16h25;Lenka Kint|Jens Wretling;en;à confirmer\n",
+    "es": "Título\tFecha\tHora\tPonentes\tIdioma\tSala\n"
+          "Opening\t2021-03-25\t15:00 - 15:40\tEric Boulé\tfr\tSala A\n"
+          "Panel\t2021-03-25\t15:40 - 16:25\tLenka Kint|Jens Wretling\ten\tSala A\n",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", SHEETS)
+def test_a_sheet_with_its_own_column_names_is_read(tmp_path, language):
+    path = tmp_path / "agenda.csv"
+    path.write_text(SHEETS[language], encoding="utf-8")
+    agenda = read_agenda(path, timezone="Europe/Brussels", day=date(2021, 3, 25))
+    opening, panel = agenda.items
+    assert opening.start == datetime(2021, 3, 25, 15, 0, tzinfo=BRUSSELS)
+    assert (opening.end, panel.start) == (datetime(2021, 3, 25, 15, 40, tzinfo=BRUSSELS),) * 2
+    assert panel.end == datetime(2021, 3, 25, 16, 25, tzinfo=BRUSSELS)
+    assert panel.speakers == ("Lenka Kint", "Jens Wretling")
+    assert agenda.ignored == {"en": ("Status",), "fr": ("Statut",), "es": ()}[language]
+
+
+def test_a_row_date_places_clock_times_without_the_date_option(tmp_path):
+    path = tmp_path / "agenda.csv"
+    path.write_text(SHEETS["es"], encoding="utf-8")
+    agenda = read_agenda(path, timezone="Europe/Brussels")  # no --date: the sheet has one
+    assert agenda.items[0].start == datetime(2021, 3, 25, 15, 0, tzinfo=BRUSSELS)
+    assert agenda.items[0].room == "Sala A"
 
 
 def test_a_file_we_do_not_read_is_named_with_the_kinds_we_do(tmp_path):
