@@ -40,7 +40,7 @@ STAGE_VERSIONS: dict[str, tuple[int, tuple[str, ...]]] = {
     "language": (3, ("vad",)),
     "transcribe": (5, ("vad", "language")),
     "speakers": (2, ("vad",)),
-    "translate": (1, ("vad", "language", "transcribe")),
+    "translate": (2, ("vad", "language", "transcribe")),  # 2: Terms, articles, elision
     "session-audio": (3, ()),
     "cues": (1, ("vad", "language", "transcribe", "translate")),
 }

@@ -157,18 +157,30 @@ class AgendaRef:
 
 
 @dataclass(frozen=True)
+class Term:
+    """A term with the form it must take in each language (`[glossary.terms]`): an
+    organisation's name, a programme's official wording."""
+
+    forms: tuple[tuple[str, str], ...]  # (language, form), the manifest's key first
+
+    def form(self, language: str) -> str | None:
+        return next((form for code, form in self.forms if code == language), None)
+
+
+@dataclass(frozen=True)
 class Event:
     title: str
     date: str
     languages: tuple[str, ...]
     recordings: tuple[Recording, ...]
     sessions: tuple[Session, ...]
-    glossary: tuple[str, ...] = ()
+    glossary: tuple[str, ...] = ()  # terms kept as written in every language
     manifest_path: Path | None = field(default=None, compare=False)
     agenda: AgendaRef | None = None
     timezone: str | None = None  # the event's, for wall-clock times given without one
     notes: tuple[str, ...] = field(default=(), compare=False)  # what resolving found
     description: str = ""  # what the event is about, for its pages and transcripts
+    terms: tuple[Term, ...] = ()  # terms with their form per language
 
     @property
     def slug(self) -> str:

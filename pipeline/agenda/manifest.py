@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline.errors import ManifestError
 from pipeline.languages import LANGUAGES
 from pipeline.timecode import agenda_time, parse_time
-from pipeline.types import AgendaRef, Event, Interpretation, Recording, Session
+from pipeline.types import AgendaRef, Event, Interpretation, Recording, Session, Term
 
 EVENT_KEYS = {"title", "date", "languages", "description", "agenda", "room", "timezone"}
 RECORDING_KEYS = {"file", "language", "stream", "title", "interpretation", "started"}
 INTERPRETATION_KEYS = {"language", "stream", "file", "offset", "title"}
 SESSION_KEYS = {"title", "start", "end", "speakers", "language", "recording", "links", "voices"}
-GLOSSARY_KEYS = {"keep"}
+GLOSSARY_KEYS = {"keep", "terms"}
 TOP_KEYS = {"event", "recording", "session", "glossary"}
 END_TOLERANCE_MS = 1000  # agendas are written to the second; allow rounding up
 MAX_TEXT = 300  # a title, a speaker line, a glossary term
@@ -100,6 +100,44 @@ def _string_list(problems: _Problems, where: str, value: Any) -> tuple[str, ...]
     if not all(_plain_text(problems, where, v) for v in value):
         return ()
     return tuple(v.strip() for v in value if v.strip())
+
+
+def _terms(problems: _Problems, value: Any, languages: tuple[str, ...]) -> tuple[Term, ...]:
+    """`[glossary.terms]`: `"public employment services" = {fr = "...", es = "..."}`.
+    The key is the term in the first of the event's languages its table does not give
+    (a table giving them all makes the key a label only)."""
+    if value is None:
+        return ()
+    where = "[glossary.terms]"
+    if not isinstance(value, dict):
+        problems.add(where, 'must be a table: "term" = { fr = "...", es = "..." }')
+        return ()
+    out = []
+    for key, forms in value.items():
+        here = f"{where} {key[:60]!r}"
+        if not key.strip():
+            problems.add(where, "a term cannot be empty")
+            continue
+        if not _plain_text(problems, here, key):
+            continue
+        if not isinstance(forms, dict) or not forms:
+            problems.add(here, 'expected its forms, e.g. { fr = "...", es = "..." }')
+            continue
+        unknown = [code for code in forms if code not in languages]
+        if unknown:
+            problems.add(here, f"{unknown[0]!r} is not one of the event's languages "
+                               f"({', '.join(languages)})")  # fmt: skip
+            continue
+        if not all(isinstance(f, str) and f.strip() for f in forms.values()):
+            problems.add(here, "each form must be a string of text")
+            continue
+        if not all(_plain_text(problems, here, f) for f in forms.values()):
+            continue
+        given = tuple((code, " ".join(forms[code].split())) for code in languages if code in forms)
+        own = next((code for code in languages if code not in forms), None)
+        keyed = ((own, " ".join(key.split())),) if own is not None else ()
+        out.append(Term(keyed + given))
+    return tuple(out)
 
 
 _VOICE = re.compile(r"^speaker (\d{1,3})$", re.IGNORECASE)
@@ -195,6 +233,7 @@ def parse_manifest(data: Mapping[str, Any], path: Path) -> Event:
         glossary = {}
     problems.unknown_keys("[glossary]", glossary, GLOSSARY_KEYS)
     keep = _string_list(problems, "[glossary] keep", glossary.get("keep"))
+    terms = _terms(problems, glossary.get("terms"), languages)
 
     if problems.lines:
         raise ManifestError("\n".join(problems.lines))
@@ -205,6 +244,7 @@ def parse_manifest(data: Mapping[str, Any], path: Path) -> Event:
         recordings=recordings,
         sessions=sessions,
         glossary=keep,
+        terms=terms,
         manifest_path=path,
         agenda=agenda,
         timezone=timezone,

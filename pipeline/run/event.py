@@ -66,6 +66,7 @@ from pipeline.transcribe.recording import (
 )
 from pipeline.transcribe.whisper import Recogniser
 from pipeline.translate.engines import MT_MODES, Engines
+from pipeline.translate.glossary import event_glossary
 from pipeline.translate.interpretation import median_lag
 from pipeline.translate.tracks import INTERPRETATION_MODES, language_tracks
 from pipeline.types import (
@@ -710,7 +711,7 @@ def _tracks(
         run.engines,
         run.cache,
         corrections=corrections,
-        glossary=run.event.glossary,
+        glossary=event_glossary(run.event),
         declared_language=_declared_language(session, source.recording),
         interpretation=run.options.interpretation,
     )

@@ -32,7 +32,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.agenda.manifest import voice_label
+from pipeline.translate.agreement import article_before, elided
+from pipeline.types import Event, Term
+
 PLACEHOLDER = "ZZG{}ZZ"
+
+# A glossary entry: a term kept as written in every language, or a Term, which is
+# found in its source-language form (any case, a plural ending on any word) and
+# written in its target-language form.
+Entry = str | Term
 
 # What engines may turn a placeholder into: case changed, a space between the
 # parts, the trailing ZZ lost. Digits are capped so real long numbers never match.
@@ -51,75 +60,149 @@ _OPENING_OUTPUT = re.compile(
 
 @dataclass(frozen=True)
 class Protected:
-    """A text with its glossary terms swapped out; `terms[n]` is placeholder n."""
+    """A text with its glossary terms swapped out; `terms[n]` is placeholder n, as
+    the source said it; `renderings[n]`, when a Term, gives its form per language."""
 
     text: str
     terms: tuple[str, ...] = ()
     # Placeholders that open a sentence and are followed by a lower-case word.
     lower_after: frozenset[int] = frozenset()
+    renderings: tuple[Term | None, ...] = ()
+
+
+def event_glossary(event: Event) -> tuple[Entry, ...]:
+    """What translation protects in an event: the manifest's kept terms and Terms,
+    and the speakers' names (the agenda's and those given to voices), whole and by
+    their last word when it is capitalised ("Wretling said"), so no name is
+    translated as words ("Rose Green" is not "Rose Verte")."""
+    names: list[str] = []
+    for session in event.sessions:
+        for name in (*session.speakers, *(given for _, given in session.voices)):
+            words = name.split()
+            if not words or "(" in name or voice_label(name):
+                continue  # a label ("European Parliament speaker (VoxPopuli)"), not a name
+            names.append(" ".join(words))
+            last = words[-1]
+            if len(words) > 1 and len(last) >= 4 and last[0].isupper() and last.isalpha():
+                names.append(last)
+    return tuple(dict.fromkeys((*event.glossary, *names, *event.terms)))
 
 
 def placeholder(index: int) -> str:
     return PLACEHOLDER.format(index)
 
 
-def _term_pattern(glossary: Sequence[str]) -> re.Pattern[str] | None:
-    terms = sorted({t.strip() for t in glossary if t.strip()}, key=len, reverse=True)
-    if not terms:
+def _inflected(word: str) -> str:
+    """A word of a Term's form as found: any case (the caller's flag), and with or
+    without a plural ending ("service" finds "services", "servicios" "servicio")."""
+    if len(word) < 3 or not word.isalpha():
+        return re.escape(word)
+    base = word[:-1] if word[-1] in "sSxX" and len(word) > 3 else word
+    return re.escape(base) + "(?:s|es|x)?"
+
+
+def _source_form(entry: Entry, source: str) -> tuple[str, str] | None:
+    """(the text it is found as, its regex) in `source`; None when it has no form there."""
+    if isinstance(entry, str):
+        term = entry.strip()
+        return (term, r"\s+".join(map(re.escape, term.split()))) if term else None
+    form = entry.form(source) if source else None
+    if not form:
+        return None
+    return form, "(?i:" + r"\s+".join(map(_inflected, form.split())) + ")"
+
+
+def _term_pattern(glossary: Sequence[Entry], source: str = "") -> re.Pattern[str] | None:
+    found = [(f, entry) for entry in dict.fromkeys(glossary) if (f := _source_form(entry, source))]
+    if not found:
         return None
     # Longest first so "Lord Byron" wins over "Byron"; any whitespace run may
     # separate the words of a multi-word term (a line break in a long sentence).
-    alternatives = "|".join(r"\s+".join(map(re.escape, t.split())) for t in terms)
+    found.sort(key=lambda item: len(item[0][0]), reverse=True)
+    alternatives = "|".join(f"(?P<g{n}>{regex})" for n, ((_, regex), _) in enumerate(found))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
-def terms_in(text: str, glossary: Sequence[str]) -> tuple[str, ...]:
-    """The glossary terms said in `text`: all that `protect` can depend on, so a
+def _entries(glossary: Sequence[Entry], source: str) -> list[Entry]:
+    """The entries in the order `_term_pattern` numbers its groups."""
+    found = [(f, entry) for entry in dict.fromkeys(glossary) if (f := _source_form(entry, source))]
+    found.sort(key=lambda item: len(item[0][0]), reverse=True)
+    return [entry for _, entry in found]
+
+
+def terms_in(text: str, glossary: Sequence[Entry], source: str = "") -> tuple[Entry, ...]:
+    """The glossary entries said in `text`: all that `protect` can depend on, so a
     translation is cached under these alone (a new term re-translates only the
     sentences that hold it)."""
-    return tuple(t for t in glossary if (p := _one_term(t)) and p.search(text))
+    return tuple(e for e in glossary if (p := _one_term(e, source)) and p.search(text))
 
 
 @functools.lru_cache(maxsize=1024)
-def _one_term(term: str) -> re.Pattern[str] | None:
-    return _term_pattern([term])
+def _one_term(entry: Entry, source: str) -> re.Pattern[str] | None:
+    return _term_pattern([entry], source)
 
 
-def protect(text: str, glossary: Sequence[str]) -> Protected:
-    """Replace glossary terms (case-sensitive, whole words) by placeholders."""
-    pattern = _term_pattern(glossary)
+def protect(text: str, glossary: Sequence[Entry], source: str = "") -> Protected:
+    """Replace glossary terms by placeholders: a kept term case-sensitive, a Term in
+    its `source` form tolerantly; whole words either way."""
+    pattern = _term_pattern(glossary, source)
     if pattern is None or _PLACEHOLDER_RE.search(text):
         # A text that already looks like it holds placeholders is left alone:
         # restoring would otherwise rewrite the speaker's own words.
         return Protected(text)
+    entries = _entries(glossary, source)
     terms: list[str] = []
+    keys: list[object] = []  # one placeholder per kept term said, per Term said
+    renderings: list[Term | None] = []
 
     def swap(match: re.Match[str]) -> str:
-        term = " ".join(match.group(0).split())
-        if term not in terms:
-            terms.append(term)
-        return placeholder(terms.index(term))
+        entry = entries[int((match.lastgroup or "g0")[1:])]
+        said = " ".join(match.group(0).split())
+        key = entry if isinstance(entry, Term) else said
+        if key not in keys:
+            keys.append(key)
+            terms.append(said)
+            renderings.append(entry if isinstance(entry, Term) else None)
+        return placeholder(keys.index(key))
 
     protected = pattern.sub(swap, text)
     lower_after = frozenset(
         int(m.group(1)) for m in _OPENING_SOURCE.finditer(protected) if m.group(2).islower()
     )
-    return Protected(protected, tuple(terms), lower_after)
+    return Protected(protected, tuple(terms), lower_after, tuple(renderings))
 
 
-def restore(text: str, protected: Protected) -> str:
-    """Put the terms back; drop any placeholder the engine invented or damaged."""
+def restore(text: str, protected: Protected, target: str = "") -> str:
+    """Put the terms back (a Term in its `target` form, with a capital where it opens
+    a sentence); drop any placeholder the engine invented or damaged."""
     terms = protected.terms
     if not terms:
         return text
     text = _uncapitalise_after_openings(text, protected.lower_after)
-
-    def swap(match: re.Match[str]) -> str:
+    renderings = protected.renderings
+    out, at = "", 0
+    for match in _PLACEHOLDER_RE.finditer(text):
+        out += text[at : match.start()]
+        at = match.end()
         index = int(match.group(1))
-        return terms[index] if index < len(terms) else ""
+        if index >= len(terms):
+            continue  # a placeholder the engine invented: dropped
+        term = renderings[index] if index < len(renderings) else None
+        form = term.form(target) if term is not None and target else None
+        if form is None:
+            out = elided(out, terms[index], target) + terms[index]
+            continue
+        out = elided(article_before(out, form, target), form, target)  # "le Org..." -> "l'Org..."
+        out += form[:1].upper() + form[1:] if _opens_sentence(out, len(out)) else form
+    out += text[at:]
+    return re.sub(r"[ \t]{2,}", " ", out).strip()
 
-    restored = _PLACEHOLDER_RE.sub(swap, text)
-    return re.sub(r"[ \t]{2,}", " ", restored).strip()
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether position `at` starts a sentence: nothing but opening quotes and
+    brackets between it and the text's start or the last sentence end."""
+    before = text[:at].rstrip(" \t\"'«“¿¡([")
+    return not before or before[-1] in ".!?…:"
 
 
 def _uncapitalise_after_openings(text: str, lower_after: frozenset[int]) -> str:
@@ -140,31 +223,46 @@ def _uncapitalise_after_openings(text: str, lower_after: frozenset[int]) -> str:
     return "".join(chars)
 
 
-def protect_all(texts: Sequence[str], glossary: Sequence[str]) -> list[Protected]:
-    return [protect(text, glossary) for text in texts]
+def protect_all(
+    texts: Sequence[str], glossary: Sequence[Entry], source: str = ""
+) -> list[Protected]:
+    return [protect(text, glossary, source) for text in texts]
 
 
-def restore_all(texts: Sequence[str], protected: Sequence[Protected]) -> list[str]:
+def restore_all(
+    texts: Sequence[str], protected: Sequence[Protected], target: str = ""
+) -> list[str]:
     """Restore a batch; `protected` is what `protect_all` returned for its inputs."""
     if len(texts) != len(protected):
         raise ValueError(f"{len(texts)} translations for {len(protected)} texts")
-    return [restore(text, p) for text, p in zip(texts, protected, strict=True)]
+    return [restore(text, p, target) for text, p in zip(texts, protected, strict=True)]
 
 
 _WORD_RE = re.compile(r"[\w'’.-]+")
 RESPELL_SIMILARITY = 0.75  # "UOC" for "USOC" is 0.86; "Mashhad" for "Meshhead" 0.8
 
 
-def respell(text: str, source_text: str, terms: Sequence[str]) -> str:
+def respell(
+    text: str, source_text: str, glossary: Sequence[Entry], source: str = "", target: str = ""
+) -> str:
     """Glossary terms said in `source_text` spelt right in `text`, a rendering of it
     heard by speech recognition (an interpreter's words): the closest run of as many
-    words ("UOC" for "USOC", "Lord Bairon") becomes the term. Text is left alone when
-    nothing is close enough: a name the interpreter left out is not added."""
+    words ("UOC" for "USOC", "Lord Bairon") becomes the term (a Term: its `target`
+    form). Text is left alone when nothing is close enough: a name the interpreter
+    left out is not added."""
     from difflib import SequenceMatcher
 
     folded_source = source_text.casefold()
-    for term in sorted(terms, key=len, reverse=True):
-        if term.casefold() not in folded_source or term.casefold() in text.casefold():
+    wanted = []
+    for entry in glossary:
+        if isinstance(entry, str):
+            if entry.casefold() in folded_source:
+                wanted.append(entry)
+        elif (form := entry.form(target)) and (p := _one_term(entry, source)):
+            if p.search(source_text):
+                wanted.append(form)
+    for term in sorted(wanted, key=len, reverse=True):
+        if term.casefold() in text.casefold():
             continue
         words = list(_WORD_RE.finditer(text))
         size = len(term.split())

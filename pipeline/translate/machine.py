@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from pipeline.errors import TranslationError
 from pipeline.translate.base import Engine, describe
-from pipeline.translate.glossary import protect_all, restore_all
+from pipeline.translate.glossary import Entry, protect_all, restore_all
 from pipeline.types import Sentence
 
 
@@ -15,7 +15,7 @@ def translate_sentences(
     sentences: Sequence[Sentence],
     target: str,
     engine: Engine,
-    glossary: Sequence[str] = (),
+    glossary: Sequence[Entry] = (),
 ) -> tuple[Sentence, ...]:
     """New Sentences in `target`, one per input, same times, words dropped.
 
@@ -35,7 +35,7 @@ def translate_sentences(
             batches.setdefault(sentence.language, []).append(i)
 
     for source, indices in batches.items():
-        protected = protect_all([sentences[i].text for i in indices], glossary)
+        protected = protect_all([sentences[i].text for i in indices], glossary, source)
         out = engine.translate([p.text for p in protected], source, target)
         if len(out) != len(indices):
             raise TranslationError(
@@ -43,7 +43,7 @@ def translate_sentences(
                 f"({source}->{target}); this is a bug in the engine, please report it"
             )
         label = describe(engine, source, target)
-        for i, text in zip(indices, restore_all(out, protected), strict=True):
+        for i, text in zip(indices, restore_all(out, protected, target), strict=True):
             result[i] = translated(sentences[i], text, target, label)
     return tuple(s for s in result if s is not None)
 

@@ -12,7 +12,7 @@ from pipeline.cache import StageCache, as_text, stage_key
 from pipeline.sentences import build_sentences
 from pipeline.translate.base import describe, engine_version
 from pipeline.translate.engines import Engines
-from pipeline.translate.glossary import respell, terms_in
+from pipeline.translate.glossary import Entry, respell, terms_in
 from pipeline.translate.interpretation import channel_sentences, interpreted_sentences
 from pipeline.translate.machine import translate_sentences, translated
 from pipeline.types import ChannelTranscript, Segment, Sentence
@@ -32,7 +32,7 @@ def sentences_in(
     sentences: tuple[Sentence, ...],
     engines: Engines,
     cache: StageCache,
-    glossary: Sequence[str] = (),
+    glossary: Sequence[Entry] = (),
     speech_translation: tuple[Sentence, ...] | None = None,
     channel: ChannelTranscript | None = None,
 ) -> tuple[Sentence, ...]:
@@ -62,7 +62,7 @@ def machine_translation(
     target: str,
     engines: Engines,
     cache: StageCache,
-    glossary: Sequence[str],
+    glossary: Sequence[Entry],
 ) -> list[Sentence]:
     """`group` (all in `source`) translated into `target`. One cache entry per
     sentence: after a correction only the sentences whose text changed are
@@ -71,7 +71,8 @@ def machine_translation(
     label = describe(engine, source, target)
     version = engine_version(engine)
     keys = [
-        stage_key("translate", s.text, source, target, label, version, terms_in(s.text, glossary))
+        stage_key("translate", s.text, source, target, label, version,
+                  terms_in(s.text, glossary, source))  # fmt: skip
         for s in group
     ]
 
@@ -88,7 +89,7 @@ def _with_interpreter(
     sentences: tuple[Sentence, ...],
     engines: Engines,
     cache: StageCache,
-    glossary: Sequence[str],
+    glossary: Sequence[Entry],
     channel: ChannelTranscript,
 ) -> tuple[Sentence, ...]:
     """Spoken `target` as it is; the rest from the interpreter where the channel
@@ -104,7 +105,7 @@ def _with_interpreter(
         machine.update(zip(indices, done, strict=True))
     heard = channel_sentences(channel, spoken)
     rendered = [
-        replace(s, text=respell(s.text, s.source_text, glossary))
+        replace(s, text=respell(s.text, s.source_text, glossary, s.source_language, target))
         if s.origin == "interpretation"
         else s
         for s in interpreted_sentences(

@@ -10,6 +10,7 @@ from pipeline.corrections import correct_rendered, correct_spoken
 from pipeline.errors import TranslationError
 from pipeline.sentences import build_sentences
 from pipeline.translate.engines import Engines
+from pipeline.translate.glossary import Entry
 from pipeline.translate.sources import sentences_in, speech_translation_sentences
 from pipeline.types import Cue, Sentence, SessionTrack, SessionTranscript
 
@@ -23,7 +24,7 @@ def language_tracks(
     cache: StageCache,
     *,
     corrections: Mapping[str, tuple[Cue, ...]] | None = None,
-    glossary: Sequence[str] = (),
+    glossary: Sequence[Entry] = (),
     declared_language: str = "en",
     interpretation: str = "prefer",
 ) -> tuple[SessionTrack, ...]:

@@ -442,3 +442,39 @@ def test_a_recording_that_is_a_symlink_loop_or_a_folder_is_one_line(tmp_path):
     (tmp_path / "dir.mp4").mkdir()
     folder = write(tmp_path, text.replace('file = "talk.mp4"', 'file = "dir.mp4"'), ())
     assert one_problem(folder).endswith("dir.mp4 is a folder, not a file")
+
+
+# -- [glossary.terms]: each term's form per language ---------------------------------------
+
+
+def test_terms_give_their_form_per_language_and_the_key_is_the_missing_one(tmp_path):
+    path = manifest(tmp_path, glossary=(
+        '[glossary.terms]\n'
+        '"public employment services" = { fr = "services publics de l\'emploi", '
+        'es = "servicios públicos de empleo" }\n'
+        '"Servicios de empleo" = { en = "employment services", fr = "services  d\'emploi" }\n'
+        '"Label" = { en = "E", fr = "F", es = "S" }\n'
+    ))  # fmt: skip
+    first, second, label = load_manifest(path).terms
+    assert first.forms == (("en", "public employment services"),
+                           ("fr", "services publics de l'emploi"),
+                           ("es", "servicios públicos de empleo"))  # fmt: skip
+    assert second.form("es") == "Servicios de empleo"  # the one language its table lacks
+    assert second.form("fr") == "services d'emploi"  # spaces as one
+    assert label.forms == (("en", "E"), ("fr", "F"), ("es", "S"))  # the key is only a name
+
+
+@pytest.mark.parametrize(
+    ("terms", "says"),
+    [
+        ('"PES" = "services"', "expected its forms"),
+        ('"PES" = { de = "Arbeitsamt" }', "'de' is not one of the event's languages"),
+        ('"PES" = { fr = "" }', "each form must be a string of text"),
+        ('"PES" = { fr = 3 }', "each form must be a string of text"),
+        ('"PES" = { fr = "a\\u0007b" }', "contains a control character"),
+        ('"" = { fr = "x" }', "a term cannot be empty"),
+    ],
+)
+def test_a_malformed_term_is_one_line(tmp_path, terms, says):
+    line = one_problem(manifest(tmp_path, glossary=f"[glossary.terms]\n{terms}\n"))
+    assert "[glossary.terms]" in line and says in line, line

@@ -12,7 +12,7 @@ from pipeline.errors import TranslationError
 from pipeline.translate.apertium import ApertiumEngine
 from pipeline.translate.glossary import placeholder
 from pipeline.translate.machine import translate_sentences
-from pipeline.types import Sentence
+from pipeline.types import Sentence, Term
 
 DIRECTIONS = [("en", "fr"), ("en", "es"), ("fr", "en"), ("fr", "es"), ("es", "en"), ("es", "fr")]
 
@@ -165,3 +165,69 @@ def test_missing_binary_is_a_translation_error() -> None:
 def test_unsupported_direction_is_a_translation_error(engine: ApertiumEngine) -> None:
     with pytest.raises(TranslationError, match="no mode for en->de"):
         engine.translate(["The house is big."], "en", "de")
+
+
+# -- terminology: each term written as the organiser gave it, in every direction ----------
+
+TERMS = (
+    Term((("en", "public employment services"), ("fr", "services publics de l'emploi"),
+          ("es", "servicios públicos de empleo"))),
+    Term((("en", "International Labour Organisation"),
+          ("fr", "Organisation internationale du Travail"),
+          ("es", "Organización Internacional del Trabajo"))),
+    Term((("en", "Inter-American Development Bank"),
+          ("fr", "Banque interaméricaine de développement"),
+          ("es", "Banco Interamericano de Desarrollo"))),
+)  # fmt: skip
+KEPT = ("WAPES", "VDAB", "Arbetsförmedlingen", "Lenka Kint", "Anna Palmgren")
+# The event announcement's sentences (../shared/events), and their human translations.
+ANNOUNCEMENT = {
+    "en": [
+        "In response to a survey carried out by WAPES with the International Labour "
+        "Organisation and the Inter-American Development Bank, 80 public employment "
+        "services reported measures to foster telework.",
+        "This flexibility has helped public employment services to maintain their "
+        "essential activities.",
+        "Public employment services must prepare, said Lenka Kint of VDAB and Anna "
+        "Palmgren of Arbetsförmedlingen.",
+    ],
+    "fr": [
+        "En réponse à une enquête menée par WAPES avec l'Organisation internationale du "
+        "Travail et la Banque interaméricaine de développement, 80 services publics de "
+        "l'emploi ont signalé des mesures pour favoriser le télétravail.",
+        "Cette flexibilité a aidé les services publics de l'emploi à maintenir leurs "
+        "activités essentielles.",
+        "Les services publics de l'emploi doivent se préparer, ont dit Lenka Kint du VDAB "
+        "et Anna Palmgren d'Arbetsförmedlingen.",
+    ],
+    "es": [
+        "En respuesta a una encuesta realizada por WAPES con la Organización Internacional "
+        "del Trabajo y el Banco Interamericano de Desarrollo, 80 servicios públicos de "
+        "empleo informaron de medidas para fomentar el teletrabajo.",
+        "Esta flexibilidad ha ayudado a los servicios públicos de empleo a mantener sus "
+        "actividades esenciales.",
+        "Los servicios públicos de empleo deben prepararse, dijeron Lenka Kint del VDAB y "
+        "Anna Palmgren de Arbetsförmedlingen.",
+    ],
+}
+
+
+@pytest.mark.parametrize(("source", "target"), DIRECTIONS)
+def test_every_term_is_written_in_the_target_form_the_organiser_gave(
+    engine: ApertiumEngine, source: str, target: str
+) -> None:
+    sentences = [Sentence(i * 9000, i * 9000 + 8000, text, source)
+                 for i, text in enumerate(ANNOUNCEMENT[source])]  # fmt: skip
+    out = [s.text for s in translate_sentences(sentences, target, engine, (*KEPT, *TERMS))]
+    first, second, third = out
+    for term in TERMS:
+        assert term.form(target) in first, (term.form(target), first)
+    assert TERMS[0].form(target) in second, second
+    # opening the sentence, the form takes the capital the sentence needs
+    opening = TERMS[0].form(target)
+    assert third.removeprefix("Los ").removeprefix("Les ").removeprefix("The ").startswith(
+        (opening, opening[0].upper() + opening[1:])
+    ), third
+    for kept in KEPT:
+        assert kept in " ".join(out), (kept, out)
+    assert "ZZG" not in " ".join(out).upper()

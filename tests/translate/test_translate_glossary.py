@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.translate.glossary import (
     Protected,
+    event_glossary,
     placeholder,
     protect,
     protect_all,
     restore,
     restore_all,
 )
+from pipeline.types import Event, Session, Term
 
 GLOSSARY = (
     "VDAB",
@@ -141,3 +145,74 @@ def test_a_name_the_interpreter_left_out_or_the_floor_never_said_is_not_added():
         == "We agree with the statement."
     )
     assert respell("We met the UOC.", "Nothing here.", ["USOC"]) == "We met the UOC."
+
+
+# -- Terms: the organiser's form in each language -----------------------------------------
+
+PES = Term((("en", "public employment services"), ("fr", "services publics de l'emploi"),
+            ("es", "servicios públicos de empleo")))  # fmt: skip
+ILO = Term((("en", "International Labour Organisation"),
+            ("fr", "Organisation internationale du Travail")))  # fmt: skip
+
+
+def test_a_term_is_found_in_any_case_and_number_and_written_in_the_target_form():
+    p = protect("Each Public Employment Service and all public employment services.", [PES], "en")
+    assert p.text == "Each ZZG0ZZ and all ZZG0ZZ."  # one placeholder: one term
+    assert restore("Chaque ZZG0ZZ et tous les ZZG0ZZ.", p, "fr") == (
+        "Chaque services publics de l'emploi et tous les services publics de l'emploi."
+    )
+    assert restore("Each ZZG0ZZ.", p, "") == "Each Public Employment Service."  # no target
+
+
+def test_a_term_opening_a_sentence_takes_its_capital():
+    p = protect("Public employment services help. So do public employment services.", [PES], "en")
+    assert restore("ZZG0ZZ ayudan. También los ZZG0ZZ.", p, "es") == (
+        "Servicios públicos de empleo ayudan. También los servicios públicos de empleo."
+    )
+
+
+def test_a_term_is_only_found_in_the_language_of_the_text():
+    assert protect("public employment services", [PES], "fr").terms == ()
+    assert protect("les services publics de l'emploi", [PES], "fr").text == "les ZZG0ZZ"
+    assert protect("the International Labour Organisation", [ILO], "es").terms == ()  # no es
+
+
+def test_a_term_without_a_form_in_the_target_stays_as_said():
+    p = protect("L'Organisation internationale du Travail", [ILO], "fr")
+    assert restore("La ZZG0ZZ", p, "es") == "La Organisation internationale du Travail"
+
+
+def test_the_article_before_a_term_agrees_with_its_noun():
+    p = protect("the International Labour Organisation and the public employment services",
+                [ILO, PES], "en")  # fmt: skip
+    assert restore("le ZZG0ZZ et le ZZG1ZZ", p, "fr") == (
+        "l'Organisation internationale du Travail et les services publics de l'emploi"
+    )
+    assert restore("Du ZZG1ZZ et au ZZG0ZZ", p, "fr") == (
+        "Des services publics de l'emploi et à l'Organisation internationale du Travail"
+    )
+    assert restore("del ZZG1ZZ y la ZZG1ZZ", p, "es") == (
+        "de los servicios públicos de empleo y los servicios públicos de empleo"
+    )
+
+
+def test_french_elides_before_a_kept_name_starting_with_a_vowel():
+    p = protect("Anna Palmgren of Arbetsförmedlingen and of VDAB", ["Arbetsförmedlingen", "VDAB"])
+    assert restore("Anna Palmgren de ZZG0ZZ et de ZZG1ZZ", p, "fr") == (
+        "Anna Palmgren d'Arbetsförmedlingen et de VDAB"
+    )
+
+
+def test_speakers_and_terms_make_the_events_glossary():
+    event = Event(
+        title="T", date="", languages=("en", "fr"), recordings=(),
+        sessions=(
+            Session(1, "Panel", Path("r.mp4"), 0, 60_000,
+                    speakers=("Lenka Kint", "Jo Ro", "EP speaker (X)"),
+                    voices=(("Speaker 2", "Rose Green"),)),
+        ),
+        glossary=("VDAB",), terms=(PES,),
+    )  # fmt: skip
+    assert event_glossary(event) == (
+        "VDAB", "Lenka Kint", "Kint", "Jo Ro", "Rose Green", "Green", PES
+    )  # fmt: skip

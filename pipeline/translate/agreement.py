@@ -1,0 +1,143 @@
+"""The article before a glossary term, made to agree with the term's own noun.
+
+A term goes through the engine as a placeholder, an unknown word, so the engine
+writes the article it writes for unknown words: the masculine singular ("le
+Organisation internationale du Travail", "la Banco Interamericano", "las
+servicios públicos"). French and Spanish articles follow the term's head noun,
+which Apertium's own morphological analysers of French and Spanish know
+(`lt-proc` over the installed pair's `*.automorf.bin`: "Organisation" is
+`<n><f><sg>`, "servicios" `<n><m><pl>`). The definite article just before the
+term, alone or joined to its preposition (du, des, au, aux; del, al), is then
+written for that gender and number. Without the analysers (no Apertium) the text is
+left as the engine wrote it. English has one article.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+APERTIUM_DATA = Path("/usr/share/apertium")
+# The analyser of each language, in the Debian pairs `make models` installs.
+ANALYSERS = {
+    "fr": ("apertium-fr-es/fr-es.automorf.bin", "apertium-fra-cat/fra-cat.automorf.bin"),
+    "es": ("apertium-fr-es/es-fr.automorf.bin", "apertium-eng-spa/spa-eng.automorf.bin"),
+}
+VOWELS = "aeiouyàâéèêëîïôûù"  # "l'" before them (an h is left to the engine)
+_ANALYSIS = re.compile(r"\^[^/$]*/([^$]*)\$")
+
+# (preposition, article) before a term as the engine wrote it, by language.
+_ARTICLES = {
+    "fr": {"le": ("", "le"), "la": ("", "la"), "les": ("", "les"), "l'": ("", "l'"),
+           "du": ("de", "le"), "des": ("de", "les"), "de la": ("de", "la"),
+           "de l'": ("de", "l'"), "au": ("à", "le"), "aux": ("à", "les"),
+           "à la": ("à", "la"), "à l'": ("à", "l'")},
+    "es": {"el": ("", "el"), "la": ("", "la"), "los": ("", "los"), "las": ("", "las"),
+           "del": ("de", "el"), "de la": ("de", "la"), "de los": ("de", "los"),
+           "de las": ("de", "las"), "al": ("a", "el"), "a la": ("a", "la"),
+           "a los": ("a", "los"), "a las": ("a", "las")},
+}  # fmt: skip
+_JOINED = {
+    "fr": {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"},
+    "es": {("de", "el"): "del", ("a", "el"): "al"},
+}
+_TAIL = {
+    language: re.compile(
+        r"(?<![\w'’])("
+        + "|".join(re.escape(a).replace("'", "['’]") for a in sorted(table, key=len, reverse=True))
+        + r")(\s*)$",
+        re.IGNORECASE,
+    )
+    for language, table in _ARTICLES.items()
+}
+
+
+_ELIDING = re.compile(r"(?<![\w'’])(de|le|la|que|ne|je|me|te|se|ce|jusque|lorsque|puisque)(\s+)$",
+                      re.IGNORECASE)  # fmt: skip
+
+
+def elided(before: str, word: str, language: str) -> str:
+    """French `before` elided before a term starting with a vowel ("de ANEM" ->
+    "d'ANEM", "le Arbetsförmedlingen" -> "l'Arbetsförmedlingen"): the engine saw
+    a placeholder there, not the vowel."""
+    if language != "fr" or word[:1].lower() not in VOWELS:
+        return before
+    found = _ELIDING.search(before)
+    if found is None:
+        return before
+    return before[: found.start(1)] + found.group(1)[:-1] + "'"
+
+
+def article_before(before: str, form: str, language: str) -> str:
+    """`before` (the text up to a term's `form`) with its last word, when it is a
+    definite article, written for the gender and number of the form's noun."""
+    tail = _TAIL.get(language)
+    found = tail.search(before) if tail else None
+    if found is None:
+        return before
+    features = noun_features(form, language)
+    if features is None:
+        return before
+    written = found.group(1)
+    preposition, _ = _ARTICLES[language][written.lower().replace("’", "'")]
+    article = _definite(features, form, language)
+    wanted = _JOINED[language].get((preposition, article)) or " ".join(
+        w for w in (preposition, article) if w
+    )
+    if wanted[0] != written[0] and written[0].isupper():
+        wanted = wanted[0].upper() + wanted[1:]
+    space = "" if wanted.endswith("'") else (found.group(2) or " ")
+    return before[: found.start(1)] + wanted + space
+
+
+def _definite(features: tuple[str, str], form: str, language: str) -> str:
+    gender, number = features
+    if language == "fr":
+        if number == "pl":
+            return "les"
+        if form[:1].lower() in VOWELS:
+            return "l'"
+        return "la" if gender == "f" else "le"
+    return {("m", "sg"): "el", ("f", "sg"): "la", ("m", "pl"): "los", ("f", "pl"): "las"}[
+        (gender, number)
+    ]
+
+
+@functools.lru_cache(maxsize=512)
+def noun_features(form: str, language: str) -> tuple[str, str] | None:
+    """(gender, number) of the first noun of `form` as the language's analyser reads
+    it ("m"/"f", "sg"/"pl"); None when there is no analyser or no noun."""
+    analyser = _analyser(language)
+    if analyser is None:
+        return None
+    words = re.findall(r"[\w-]+", form)[:4]  # the head noun comes first in these languages
+    try:
+        done = subprocess.run(
+            [_LT_PROC, str(analyser)], input=" ".join(words), capture_output=True, text=True,
+            timeout=30, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for readings in _ANALYSIS.findall(done.stdout):
+        for reading in readings.split("/"):
+            tags = re.findall(r"<([^>]+)>", reading)
+            if tags[:1] == ["n"]:
+                gender = next((t for t in tags if t in ("m", "f")), None)
+                number = next((t for t in tags if t in ("sg", "pl")), None)
+                if gender and number:
+                    return gender, number
+    return None
+
+
+_LT_PROC = shutil.which("lt-proc") or "lt-proc"
+
+
+@functools.lru_cache(maxsize=8)
+def _analyser(language: str) -> Path | None:
+    if shutil.which("lt-proc") is None:
+        return None
+    found = (APERTIUM_DATA / p for p in ANALYSERS.get(language, ()))
+    return next((path for path in found if path.is_file()), None)
