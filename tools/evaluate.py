@@ -222,6 +222,11 @@ def main() -> int:
           f"declared): language tags {100 * word_acc:.1f} % of words, {100 * clip_acc:.1f} % "
           "of clips; WER " + ", ".join(f"{lang} {v:.3f}" for lang, v in wers.items()))
 
+    print("\nApertium routes on held-out FLORES-200 sentences (writes the route table):")
+    import measure_routes
+
+    measure_routes.main()
+
     print("\nTranslation on FLORES-200 devtest (first 200 sentences):")
     import measure_mt
 

@@ -19,7 +19,9 @@ WHISPER_MODELS = ("base", "tiny.en")
 DEFAULT_WHISPER_MODEL = "base"
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-APERTIUM_PACKAGES = ("apertium", "apertium-eng-spa", "apertium-fr-es")
+APERTIUM_PACKAGES = (
+    "apertium", "apertium-eng-spa", "apertium-fr-es", "apertium-eng-cat", "apertium-fra-cat"
+)  # fmt: skip
 
 
 def offline() -> None:

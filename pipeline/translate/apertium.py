@@ -1,6 +1,10 @@
 """Rule-based translation with the Debian `apertium` command (no model download).
 
-Apertium has en<->es and fr<->es pairs; en<->fr goes through Spanish. All
+Apertium has en<->es and fr<->es pairs, and en<->ca and fr<->ca; en<->fr has no
+pair and goes through Spanish or Catalan. Which route a direction takes is not
+chosen here by hand: tools/measure_routes.py (`make eval`) scores every route on
+held-out FLORES-200 sentences and writes routes.json beside this file, best
+first; the engine takes the best route whose modes are installed. All
 texts of one call go through one `apertium` process per mode, because start-up
 (loading the transducers) costs more than translating a few hundred lines.
 Texts are separated by a marker paragraph: a blank line is a hard sentence
@@ -12,22 +16,54 @@ lost or duplicated marker is a TranslationError, never a shifted subtitle.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 from pipeline.errors import TranslationError
 from pipeline.models.locate import APERTIUM_PACKAGES, debian_versions
 
-DEFAULT_MODES: Mapping[tuple[str, str], str] = {
-    ("en", "es"): "eng-spa",
-    ("es", "en"): "spa-eng",
-    ("fr", "es"): "fr-es",
-    ("es", "fr"): "es-fr",
+Route = tuple[str, ...]  # the modes to chain, e.g. ("eng-cat", "cat-fra")
+
+# Every chain of modes that makes a direction, among the pairs `make models` installs.
+CANDIDATE_ROUTES: Mapping[tuple[str, str], tuple[Route, ...]] = {
+    ("en", "es"): (("eng-spa",),),
+    ("es", "en"): (("spa-eng",),),
+    ("fr", "es"): (("fr-es",),),
+    ("es", "fr"): (("es-fr",),),
+    ("en", "fr"): (("eng-spa", "es-fr"), ("eng-cat", "cat-fra")),
+    ("fr", "en"): (("fr-es", "spa-eng"), ("fra-cat", "cat-eng")),
 }
-PIVOT = "es"
+ROUTES_FILE = Path(__file__).with_name("routes.json")
+# The language a mode translates into, by the mode's target code.
+_MODE_LANGUAGES = {"eng": "en", "en": "en", "spa": "es", "es": "es", "fra": "fr", "fr": "fr",
+                   "cat": "ca", "ca": "ca"}  # fmt: skip
 _REMEDY = "run `make models`"
+
+
+@functools.lru_cache(maxsize=1)
+def measured_routes() -> dict[tuple[str, str], tuple[Route, ...]]:
+    """The routes of each direction, best first, as routes.json has them measured;
+    the candidates in their own order where the file says nothing."""
+    routes = dict(CANDIDATE_ROUTES)
+    try:
+        doc = json.loads(ROUTES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return routes
+    for direction, measured in (doc.get("routes") or {}).items():
+        source, _, target = direction.partition("-")
+        known = routes.get((source, target), ())
+        ranked = tuple(tuple(r["modes"]) for r in measured if tuple(r["modes"]) in known)
+        routes[source, target] = ranked + tuple(r for r in known if r not in ranked)
+    return routes
+
+
+def installed_modes(binary: str = "apertium", timeout_s: float = 60.0) -> frozenset[str]:
+    """The modes `apertium -l` lists."""
+    return _listed_modes(binary, timeout_s)
 
 
 class ApertiumEngine:
@@ -38,28 +74,32 @@ class ApertiumEngine:
     def __init__(
         self,
         binary: str = "apertium",
-        modes: Mapping[tuple[str, str], str] | None = None,
+        routes: Mapping[tuple[str, str], Sequence[Sequence[str]]] | None = None,
         timeout_s: float = 600.0,
     ) -> None:
         self.binary = binary
-        self.modes = dict(DEFAULT_MODES if modes is None else modes)
+        chosen = measured_routes() if routes is None else routes
+        self.routes = {k: tuple(tuple(r) for r in v) for k, v in chosen.items()}
         self.timeout_s = timeout_s
         self._installed: frozenset[str] | None = None
         self._version: str | None = None
 
-    def route(self, source: str, target: str) -> tuple[str, ...]:
-        """The Apertium modes to chain for source -> target, pivoting through Spanish."""
+    def route(self, source: str, target: str) -> Route:
+        """The Apertium modes to chain for source -> target: the best measured route
+        whose modes are installed (else the best one, which `check` says is missing)."""
         if source == target:
             return ()
-        if (source, target) in self.modes:
-            return (self.modes[source, target],)
-        first, second = self.modes.get((source, PIVOT)), self.modes.get((PIVOT, target))
-        if first and second:
-            return (first, second)
-        raise TranslationError(
-            f"apertium has no mode for {source}->{target}; use --mt argos with a package for "
-            f"it, added with `webconf models add FILE.argosmodel`"
-        )
+        candidates = self.routes.get((source, target))
+        if not candidates:
+            raise TranslationError(
+                f"apertium has no mode for {source}->{target}; use --mt argos with a package "
+                f"for it, added with `webconf models add FILE.argosmodel`"
+            )
+        try:
+            installed = self.installed_modes()
+        except TranslationError:
+            installed = frozenset()
+        return next((r for r in candidates if set(r) <= installed), candidates[0])
 
     def supports(self, source: str, target: str) -> bool:
         try:
@@ -69,9 +109,12 @@ class ApertiumEngine:
         return True
 
     def describe(self, source: str, target: str) -> str:
-        if source == target or (source, target) in self.modes:
+        """"apertium", or "apertium (en→ca→fr)" for a route through another language."""
+        modes = self.route(source, target)
+        if len(modes) < 2:
             return self.name
-        return f"{self.name} ({source}→{PIVOT}→{target})"
+        between = [_MODE_LANGUAGES.get(m.split("-")[1].split("_")[0], "?") for m in modes[:-1]]
+        return f"{self.name} ({'→'.join([source, *between, target])})"
 
     def version(self) -> str:
         """The installed Debian packages (the program and its language data), part of
@@ -98,14 +141,48 @@ class ApertiumEngine:
         return modes
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        """Each text through the best installed route; unknown words pass unchanged.
+        On a route through another language, a word the first pair translated but
+        the last does not know ("tempranos" in French, from "early") is not left in
+        the pivot language: it goes in as the source word that gave it (`_put_back`)."""
         texts = list(texts)
         if source == target or not texts:
             return texts
-        for mode in self.check(source, target):
-            texts = self._run_mode(mode, texts)
-        return texts
+        *before, last = self.check(source, target)
+        between = texts
+        for mode in before:
+            between = self._run_mode(mode, between)
+        if before:
+            between = self._put_back(before[0], last, texts, between)
+        return self._run_mode(last, between)
 
-    def _run_mode(self, mode: str, texts: list[str]) -> list[str]:
+    def _put_back(self, first: str, last: str, texts: list[str], between: list[str]) -> list[str]:
+        """`between` (pivot-language texts) with each word the `last` pair does not
+        know replaced by the one word of its source text that the `first` pair
+        translates into it (left as it is when none or several do). Measured on
+        FLORES-200 devtest: en->fr (via ca) 223 such words, 116 put back; fr->en (via
+        es) 339, 199 put back; chrF unchanged, no pivot words left for those."""
+        probe = self._run_mode(last, between, marks=True)
+        unknown = [{m.group(2) for m in _MARKED_WORD.finditer(p) if len(m.group(1)) == 1}
+                   for p in probe]  # fmt: skip
+        if not any(unknown):
+            return between
+        words = sorted({w for text, u in zip(texts, unknown, strict=True) if u
+                        for w in _WORD.findall(text)})  # fmt: skip
+        gives: dict[str, set[str]] = {}  # a word alone gives the singular: "temprano"
+        for word, said in zip(words, self._run_mode(first, words), strict=True):
+            gives.setdefault(_stem(said.strip()), set()).add(word)
+        out = []
+        for text, pivot, missing in zip(texts, between, unknown, strict=True):
+            own = set(_WORD.findall(text))
+            for word in missing:
+                found = gives.get(_stem(word), set()) & own
+                if len(found) == 1:
+                    pivot = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", next(iter(found)), pivot)
+            out.append(pivot)
+        return out
+
+    def _run_mode(self, mode: str, texts: list[str], marks: bool = False) -> list[str]:
         """One apertium process for the whole batch; blank texts never reach it."""
         items = {i: _normalise(text) for i, text in enumerate(texts)}
         items = {i: text for i, text in items.items() if text}
@@ -114,8 +191,11 @@ class ApertiumEngine:
             return result
         marker = _marker(items.values())
         payload = f"\n\n{marker}\n\n".join(items.values()) + "\n"
-        out = self._call(["-u", "-f", "txt", mode], payload, what=f"apertium {mode}")
-        parts = re.split(rf"^[ \t]*{marker}[ \t]*$", out, flags=re.MULTILINE | re.IGNORECASE)
+        flags = ["-f", "txt"] if marks else ["-u", "-f", "txt"]
+        out = self._call([*flags, mode], payload, what=f"apertium {mode}")
+        parts = re.split(
+            rf"^[ \t]*[*#@]*{marker}[ \t]*$", out, flags=re.MULTILINE | re.IGNORECASE
+        )
         if len(parts) != len(items):
             raise TranslationError(
                 f"apertium {mode} returned {len(parts)} texts for {len(items)}; "
@@ -161,6 +241,20 @@ class ApertiumEngine:
 def _listed_modes(binary: str, timeout_s: float) -> frozenset[str]:
     out = ApertiumEngine(binary, timeout_s=timeout_s)._call(["-l"], "", what="apertium -l")
     return frozenset(out.split())
+
+
+# Apertium's marks on a word: * unknown to a pair's analyser, # not generated, @ not in
+# the bilingual dictionary (asked for only to find the words a pair does not know).
+
+
+_MARKED_WORD = re.compile(r"(?<![*#@])([*#@]+)(\w+)")
+_WORD = re.compile(r"\w+")
+
+
+def _stem(word: str) -> str:
+    """A word compared without case or plural ending ("tempranos" = "Temprano")."""
+    folded = word.casefold()
+    return folded[:-1] if folded.endswith("s") and len(folded) > 3 else folded
 
 
 def _normalise(text: str) -> str:

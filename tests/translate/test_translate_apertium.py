@@ -6,10 +6,13 @@ tests fail, which is the point (`make models` installs them).
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from pipeline.errors import TranslationError
-from pipeline.translate.apertium import ApertiumEngine
+from pipeline.translate.apertium import CANDIDATE_ROUTES, ROUTES_FILE, ApertiumEngine
 from pipeline.translate.glossary import placeholder
 from pipeline.translate.machine import translate_sentences
 from pipeline.types import Sentence, Term
@@ -135,21 +138,22 @@ def test_empty_and_same_language_calls(engine: ApertiumEngine) -> None:
 
 def test_describe_and_supports(engine: ApertiumEngine) -> None:
     assert engine.describe("en", "es") == "apertium"
-    assert engine.describe("en", "fr") == "apertium (en→es→fr)"
+    # as routes.json measured them best: en->fr through Catalan, fr->en through Spanish
+    assert engine.describe("en", "fr") == "apertium (en→ca→fr)"
     assert engine.describe("fr", "en") == "apertium (fr→es→en)"
     assert all(engine.supports(s, t) for s, t in DIRECTIONS)
     assert not engine.supports("en", "de")
 
 
 def test_missing_mode_is_a_translation_error() -> None:
-    engine = ApertiumEngine(modes={("en", "es"): "eng-nope"})
+    engine = ApertiumEngine(routes={("en", "es"): [("eng-nope",)]})
     assert not engine.supports("en", "es")
     with pytest.raises(TranslationError, match=r"mode 'eng-nope' is not installed; run `make"):
         engine.translate(["The house is big."], "en", "es")
 
 
 def test_mode_missing_at_run_time_is_a_translation_error() -> None:
-    engine = ApertiumEngine(modes={("en", "es"): "eng-nope"})
+    engine = ApertiumEngine(routes={("en", "es"): [("eng-nope",)]})
     engine._installed = frozenset({"eng-nope"})  # as if `apertium -l` had listed it
     with pytest.raises(TranslationError, match="mode 'eng-nope' is not installed"):
         engine.translate(["The house is big."], "en", "es")
@@ -231,3 +235,37 @@ def test_every_term_is_written_in_the_target_form_the_organiser_gave(
     for kept in KEPT:
         assert kept in " ".join(out), (kept, out)
     assert "ZZG" not in " ".join(out).upper()
+
+
+# -- routes: the best measured route that is installed --------------------------------------
+
+
+def test_each_direction_takes_the_best_measured_route(engine: ApertiumEngine) -> None:
+    doc = json.loads(ROUTES_FILE.read_text("utf-8"))
+    for source, target in DIRECTIONS:
+        measured = doc["routes"][f"{source}-{target}"]
+        assert measured == sorted(measured, key=lambda r: -r["chrf"])  # best first
+        assert {tuple(r["modes"]) for r in measured} <= set(CANDIDATE_ROUTES[source, target])
+        assert engine.route(source, target) == tuple(measured[0]["modes"])
+
+
+def test_without_the_best_routes_pairs_the_next_one_is_taken(engine: ApertiumEngine) -> None:
+    best = engine.route("en", "fr")
+    others = [r for r in CANDIDATE_ROUTES["en", "fr"] if r != best]
+    fallback = ApertiumEngine()
+    fallback._installed = engine.installed_modes() - {best[0]}
+    assert fallback.route("en", "fr") == others[0]
+    middle = {"eng-spa": "es", "eng-cat": "ca"}[others[0][0]]
+    assert fallback.describe("en", "fr") == f"apertium (en→{middle}→fr)"
+    [out] = fallback.translate(["The house is big."], "en", "fr")
+    assert "maison" in out
+
+
+def test_unknown_words_pass_intact_and_no_pivot_word_is_left() -> None:
+    via_spanish = ApertiumEngine(routes={("en", "fr"): [("eng-spa", "es-fr")]})
+    [out] = via_spanish.translate(
+        ["Dr. Ehud Ur cautioned that the research is still in its early days."], "en", "fr"
+    )
+    # "early" -> es "tempranos", which es-fr does not know: the English word goes in
+    assert "tempranos" not in out and "early" in out, out
+    assert "Ehud Ur" in out and "cautioned" in out and not re.search(r"[*#@]", out), out
