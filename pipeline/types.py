@@ -167,6 +167,10 @@ class Term:
         return next((form for code, form in self.forms if code == language), None)
 
 
+# A glossary entry: a term kept as written in every language, or a Term.
+GlossaryEntry = str | Term
+
+
 @dataclass(frozen=True)
 class Event:
     title: str

@@ -19,7 +19,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline.errors import ManifestError
 from pipeline.languages import LANGUAGES
 from pipeline.timecode import agenda_time, parse_time
-from pipeline.types import AgendaRef, Event, Interpretation, Recording, Session, Term
+from pipeline.types import (
+    AgendaRef,
+    Event,
+    GlossaryEntry,
+    Interpretation,
+    Recording,
+    Session,
+    Term,
+)
 
 EVENT_KEYS = {"title", "date", "languages", "description", "agenda", "room", "timezone"}
 RECORDING_KEYS = {"file", "language", "stream", "title", "interpretation", "started"}
@@ -169,14 +177,12 @@ def _voices(problems: _Problems, where: str, value: Any) -> tuple[tuple[str, str
     return tuple(out)
 
 
-def load_manifest(path: Path | str) -> Event:
-    """Read and validate an event manifest; ManifestError lists every mistake."""
-    path = Path(path)
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8-sig")
         if "\x00" in text:  # UTF-16 without its byte-order mark decodes as "UTF-8"
             raise ManifestError(f"{path}: not a UTF-8 text file (it holds NUL bytes: UTF-16?)")
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except FileNotFoundError:
         raise ManifestError(f"{path}: manifest not found") from None
     except UnicodeDecodeError as exc:
@@ -185,11 +191,35 @@ def load_manifest(path: Path | str) -> Event:
         raise ManifestError(f"{path}: cannot read the manifest ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError(f"{path}: invalid TOML: {exc}") from None
+
+
+def load_manifest(path: Path | str) -> Event:
+    """Read and validate an event manifest; ManifestError lists every mistake."""
+    path = Path(path)
+    data = _read_toml(path)
     if not data:  # one line, not a line per missing table
         raise ManifestError(
             f"{path}: the manifest is empty (expected [event] with a title and a [[recording]])"
         )
     return parse_manifest(data, path)
+
+
+def load_glossary(path: Path | str, languages: tuple[str, ...]) -> tuple[GlossaryEntry, ...]:
+    """The `[glossary]` of a TOML file (a manifest, or a file holding only that
+    table): kept terms, then Terms, whose keys are in the first of `languages` their
+    table leaves out. ManifestError lists every mistake."""
+    path = Path(path)
+    data = _read_toml(path)
+    problems = _Problems(path)
+    glossary = data.get("glossary")
+    if not isinstance(glossary, dict):
+        raise ManifestError(f"{path}: no [glossary] table (keep = [...], [glossary.terms])")
+    problems.unknown_keys("[glossary]", glossary, GLOSSARY_KEYS)
+    keep = _string_list(problems, "[glossary] keep", glossary.get("keep"))
+    terms = _terms(problems, glossary.get("terms"), languages)
+    if problems.lines:
+        raise ManifestError("\n".join(problems.lines))
+    return (*keep, *terms)
 
 
 def parse_manifest(data: Mapping[str, Any], path: Path) -> Event:

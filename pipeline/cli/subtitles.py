@@ -1,4 +1,4 @@
-"""Command-line registration of `webconf check` and `webconf correct`."""
+"""Command-line registration of `webconf check`, `webconf correct` and `webconf translate`."""
 
 from __future__ import annotations
 
@@ -51,6 +51,21 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 1 if broken else 0
 
 
+def _cmd_translate(args: argparse.Namespace) -> int:
+    from pipeline.agenda.manifest import load_glossary
+    from pipeline.run.translate_files import translate_files
+
+    targets = [t.strip() for t in args.to.split(",") if t.strip()]
+    glossary = load_glossary(Path(args.glossary), LANGUAGES) if args.glossary else ()
+    written = translate_files(
+        [Path(f) for f in args.files], targets, source=args.source,
+        profile=args.subtitle_profile, out_dir=args.out, mt=args.mt, glossary=glossary,
+    )  # fmt: skip
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     check = sub.add_parser(
         "check",
@@ -94,3 +109,38 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="where the event was published (default: outputs/), to tell which cues you changed",
     )
     correct.set_defaults(func=_cmd_correct)
+
+    translate = sub.add_parser(
+        "translate",
+        help="translate subtitles (VTT, SRT) or text made elsewhere",
+        description="Translate existing subtitles or plain text (one sentence or paragraph "
+        "per line) into other languages with the engines, glossary and subtitle profile of "
+        "`webconf run`: cues are joined into whole sentences, translated, and cut into "
+        "cues again. Writes NAME.LANG.vtt|srt|txt beside each file (or in --out). Every "
+        "file is checked before anything is translated.",
+    )
+    translate.add_argument("files", nargs="+", metavar="FILE", help=".vtt, .srt or .txt files")
+    translate.add_argument(
+        "--to", required=True, metavar="LANGS", help="languages to write, e.g. fr,es"
+    )
+    translate.add_argument(
+        "--from",
+        dest="source",
+        metavar="LANG",
+        help="the files' language (default: their 'Language:' header or name, e.g. "
+        "talk.en.srt, else told from their words)",
+    )
+    translate.add_argument("--out", metavar="DIR", help="write here (default: beside each file)")
+    translate.add_argument(
+        "--mt",
+        default="auto",
+        metavar="MODE",
+        help="auto (default), argos or apertium, as for `webconf run`",
+    )
+    translate.add_argument(
+        "--glossary",
+        metavar="FILE.toml",
+        help="a [glossary] table (keep = [...], [glossary.terms]); an event manifest works",
+    )
+    subtitle_profile_option(translate)
+    translate.set_defaults(func=_cmd_translate)

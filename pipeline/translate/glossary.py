@@ -34,14 +34,14 @@ from dataclasses import dataclass
 
 from pipeline.agenda.manifest import voice_label
 from pipeline.translate.agreement import article_before, elided
-from pipeline.types import Event, Term
+from pipeline.types import Event, GlossaryEntry, Term
 
 PLACEHOLDER = "ZZG{}ZZ"
 
 # A glossary entry: a term kept as written in every language, or a Term, which is
 # found in its source-language form (any case, a plural ending on any word) and
 # written in its target-language form.
-Entry = str | Term
+Entry = GlossaryEntry
 
 # What engines may turn a placeholder into: case changed, a space between the
 # parts, the trailing ZZ lost. Digits are capped so real long numbers never match.

@@ -230,3 +230,23 @@ def test_failed_install_keeps_the_working_package(models: Path, tmp_path: Path) 
     with pytest.raises(TranslationError):
         install_argos_package(archive, models)
     assert [p.version for p in list_argos_packages(models)] == ["1.0"]
+
+
+def test_webconf_translate_takes_argos_where_it_has_the_pair_and_apertium_elsewhere(
+    models: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.run.translate_files import translate_files
+
+    monkeypatch.setenv("WEBCONF_MODELS_DIR", str(models))
+    source = tmp_path / "talk.en.vtt"
+    source.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nVDAB helps the house\n\n"
+        "00:00:03.000 --> 00:00:05.000\nof the city.\n",
+        encoding="utf-8",
+    )
+    french, spanish = translate_files([source], ["fr", "es"], glossary=["VDAB"])
+    assert "Machine translation from English by argos en_fr 1.0" in french.read_text("utf-8")
+    assert "Machine translation from English by apertium" in spanish.read_text("utf-8")
+    # the tiny model's random weights may drop the placeholder: never show it
+    assert "ZZG" not in french.read_text("utf-8").upper()
+    assert "VDAB" in spanish.read_text("utf-8")
