@@ -231,6 +231,13 @@ def main() -> int:
     import measure_mt
 
     measure_mt.report(200, "auto")
+    print("\nTranslation on Tatoeba (first 1000 pairs of each language pair):")
+    measure_mt.tatoeba_report(1000)
+
+    print("\nTerminology: glossary terms written as specified (tools/measure_terms.py):")
+    import measure_terms
+
+    print("\n".join(measure_terms.report()))
 
     print("\nSpeaker turns on panels of real read speech (tools/panel_mix.py), "
           "no collar, overlaps scored:")

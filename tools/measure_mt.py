@@ -43,5 +43,33 @@ def report(n: int, mode: str) -> None:
             print(f"{source}->{target:6} {label:32} {chrf:6.1f} {bleu:6.1f} {took:6.1f}")
 
 
+TATOEBA = FLORES.parent / "tatoeba"
+PAIRS = {("en", "fr"): "eng-fra", ("en", "es"): "eng-spa", ("fr", "es"): "fra-spa"}
+SUFFIX = {"en": "eng", "fr": "fra", "es": "spa"}
+
+
+def tatoeba_report(n: int = 1000) -> None:
+    """chrF and BLEU of every Apertium route per direction on the first `n` Tatoeba
+    pairs (short everyday sentences, unlike FLORES's news): the route `webconf` takes
+    first, then the others."""
+    from pipeline.translate.apertium import ApertiumEngine
+
+    engine = ApertiumEngine()
+    print(f"{'direction':10} {'route':28} {'chrF':>6} {'BLEU':>6}  (Tatoeba, n={n})")
+    for (a, b), stem in PAIRS.items():
+        side = {x: (TATOEBA / f"{stem}.{SUFFIX[x]}").read_text("utf-8").splitlines()[:n]
+                for x in (a, b)}  # fmt: skip
+        for source, target in ((a, b), (b, a)):
+            chosen = engine.route(source, target)
+            routes = [chosen, *(r for r in engine.routes[source, target] if r != chosen)]
+            for modes in routes:
+                one = ApertiumEngine(routes={(source, target): [modes]})
+                hyp = one.translate(side[source], source, target)
+                chrf = sacrebleu.corpus_chrf(hyp, [side[target]]).score
+                bleu = sacrebleu.corpus_bleu(hyp, [side[target]]).score
+                mark = "" if modes == chosen else " (not taken)"
+                print(f"{source}->{target:6} {' + '.join(modes) + mark:28} {chrf:6.1f} {bleu:6.1f}")
+
+
 if __name__ == "__main__":
     sys.exit(main())
