@@ -162,6 +162,7 @@ class Term:
     organisation's name, a programme's official wording."""
 
     forms: tuple[tuple[str, str], ...]  # (language, form), the manifest's key first
+    inflected: bool = True  # found with or without a plural ending (else as written)
 
     def form(self, language: str) -> str | None:
         return next((form for code, form in self.forms if code == language), None)

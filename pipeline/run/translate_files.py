@@ -30,6 +30,7 @@ from pipeline.translate.engines import TEXT_MODES, Engines
 from pipeline.translate.glossary import Entry
 from pipeline.translate.machine import translate_sentences
 from pipeline.translate.sources import machine_translation
+from pipeline.translate.vocabulary import WEBCONF_TERMS
 from pipeline.types import Event, Recording, Segment, Sentence, Session, SessionTrack, Word
 from pipeline.writers import srt_writer, vtt
 
@@ -148,6 +149,7 @@ def translate_files(
     if source is not None and source not in LANGUAGES:
         raise TranslationError(f"--from {source!r} is not one of: {', '.join(LANGUAGES)}")
     profile = get_profile(profile)
+    glossary = (*glossary, *WEBCONF_TERMS)
     sources = [read_source(Path(p), source) for p in paths]
     engines = Engines(mt, models_dir())
     for src in sources:  # every direction has an engine, before any work

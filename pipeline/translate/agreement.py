@@ -121,15 +121,25 @@ def noun_features(form: str, language: str) -> tuple[str, str] | None:
         )  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return None
-    for readings in _ANALYSIS.findall(done.stdout):
-        for reading in readings.split("/"):
+    readings = [r for found in _ANALYSIS.findall(done.stdout) for r in found.split("/")]
+    for wanted in ("n", None):  # a noun's reading first, else any with gender and number
+        for reading in readings:
             tags = re.findall(r"<([^>]+)>", reading)
-            if tags[:1] == ["n"]:
-                gender = next((t for t in tags if t in ("m", "f")), None)
-                number = next((t for t in tags if t in ("sg", "pl")), None)
-                if gender and number:
-                    return gender, number
-    return None
+            if wanted and tags[:1] != [wanted]:
+                continue
+            gender = next((t for t in tags if t in ("m", "f", "mf")), None)
+            number = next((t for t in tags if t in ("sg", "pl", "sp")), None)
+            if gender in ("m", "f") and number in ("sg", "pl"):
+                return gender, number
+    return _by_ending(words[0].casefold(), language) if words else None
+
+
+def _by_ending(word: str, language: str) -> tuple[str, str] | None:
+    """A word the analyser does not know ("panélistes"): a plural by its -s or -x
+    (French needs no gender there; Spanish -as is feminine); a singular is left alone."""
+    if len(word) <= 3 or word[-1] not in "sx":
+        return None
+    return ("f" if language == "es" and word.endswith("as") else "m"), "pl"
 
 
 _LT_PROC = shutil.which("lt-proc") or "lt-proc"

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from pipeline.agenda.manifest import voice_label
 from pipeline.translate.agreement import article_before, elided
+from pipeline.translate.vocabulary import WEBCONF_TERMS
 from pipeline.types import Event, GlossaryEntry, Term
 
 PLACEHOLDER = "ZZG{}ZZ"
@@ -72,7 +73,8 @@ class Protected:
 
 def event_glossary(event: Event) -> tuple[Entry, ...]:
     """What translation protects in an event: the manifest's kept terms and Terms,
-    and the speakers' names (the agenda's and those given to voices), whole and by
+    the words of web conferences (`vocabulary`, after the organiser's), and the
+    speakers' names (the agenda's and those given to voices), whole and by
     their last word when it is capitalised ("Wretling said"), so no name is
     translated as words ("Rose Green" is not "Rose Verte")."""
     names: list[str] = []
@@ -85,7 +87,7 @@ def event_glossary(event: Event) -> tuple[Entry, ...]:
             last = words[-1]
             if len(words) > 1 and len(last) >= 4 and last[0].isupper() and last.isalpha():
                 names.append(last)
-    return tuple(dict.fromkeys((*event.glossary, *names, *event.terms)))
+    return tuple(dict.fromkeys((*event.glossary, *names, *event.terms, *WEBCONF_TERMS)))
 
 
 def placeholder(index: int) -> str:
@@ -109,7 +111,8 @@ def _source_form(entry: Entry, source: str) -> tuple[str, str] | None:
     form = entry.form(source) if source else None
     if not form:
         return None
-    return form, "(?i:" + r"\s+".join(map(_inflected, form.split())) + ")"
+    word = _inflected if entry.inflected else re.escape
+    return form, "(?i:" + r"\s+".join(map(word, form.split())) + ")"
 
 
 def _term_pattern(glossary: Sequence[Entry], source: str = "") -> re.Pattern[str] | None:

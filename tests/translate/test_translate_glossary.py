@@ -15,6 +15,7 @@ from pipeline.translate.glossary import (
     restore,
     restore_all,
 )
+from pipeline.translate.vocabulary import WEBCONF_TERMS
 from pipeline.types import Event, Session, Term
 
 GLOSSARY = (
@@ -214,5 +215,5 @@ def test_speakers_and_terms_make_the_events_glossary():
         glossary=("VDAB",), terms=(PES,),
     )  # fmt: skip
     assert event_glossary(event) == (
-        "VDAB", "Lenka Kint", "Kint", "Jo Ro", "Rose Green", "Green", PES
+        "VDAB", "Lenka Kint", "Kint", "Jo Ro", "Rose Green", "Green", PES, *WEBCONF_TERMS
     )  # fmt: skip
