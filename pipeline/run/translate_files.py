@@ -36,8 +36,9 @@ from pipeline.writers import srt_writer, vtt
 
 KINDS = (".vtt", ".srt", ".txt")
 # The commonest short words of each language, to tell a text's language when neither
-# --from nor the file says it (counted over the whole text; measured on FLORES-200:
-# see guess_language).
+# --from nor the file says it (counted over the whole text). On FLORES-200 devtest,
+# texts of three sentences: 585 of 588 told right, 3 left unsaid, none wrong; single
+# sentences: 1483 of 1770 right, 1 wrong (a French one), the rest unsaid.
 _COMMON = {
     "en": {"the", "and", "of", "to", "is", "in", "that", "it", "for", "was", "with", "on"},
     "fr": {"le", "la", "les", "et", "des", "est", "que", "une", "dans", "pour", "du", "pas"},
@@ -156,14 +157,24 @@ def translate_files(
         for target in targets:
             if target != src.language:
                 engines.get(src.language, target)
+    plan = [
+        (src, target, (Path(out_dir) if out_dir is not None else src.path.parent)
+         / f"{src.name}.{target}.{src.kind}")
+        for src in sources
+        for target in targets
+        if target != src.language
+    ]  # fmt: skip
+    inputs = {src.path.resolve() for src in sources}
+    owners: dict[Path, Path] = {}
+    for src, _, path in plan:
+        where = path.resolve()
+        if where in inputs or owners.setdefault(where, src.path) != src.path:
+            raise TranslationError(f"{path}: two inputs would write it, or it is an input")
     cache = StageCache(None)
     written = []
-    for src in sources:
-        folder = Path(out_dir) if out_dir is not None else src.path.parent
-        for target in (t for t in targets if t != src.language):
-            path = folder / f"{src.name}.{target}.{src.kind}"
-            atomic_write(path, _translated(src, target, engines, cache, profile, glossary))
-            written.append(path)
+    for src, target, path in plan:
+        atomic_write(path, _translated(src, target, engines, cache, profile, glossary))
+        written.append(path)
     return written
 
 

@@ -146,6 +146,16 @@ def test_a_bad_glossary_file_is_one_line(tmp_path):
     assert done.returncode == 2 and "expected its forms" in done.stderr, done.stderr
 
 
+def test_two_inputs_never_write_one_output(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "talk.en.srt").write_text(SRT, encoding="utf-8")
+    inputs = [tmp_path / "a" / "talk.en.srt", tmp_path / "b" / "talk.en.srt"]
+    with pytest.raises(PipelineError, match="talk.fr.srt: two inputs would write it"):
+        translate_files(inputs, ["fr"], out_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_nothing_to_translate_is_an_error_not_an_empty_file(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n", encoding="utf-8")
