@@ -21,6 +21,7 @@ from pipeline.web.data import Event, Session, session_downloads
 
 ASSETS = ("replay.css", "replay.js", "search.js")
 MAX_INLINE_TRACK = 2 * 1024 * 1024  # bytes of VTT put inside a static page
+DOWNLOADS = ("vtt", "srt", "txt", "json")  # a language's files the pages offer
 
 # The snippet markers of pipeline.archive: a match is wrapped in STX ... ETX.
 MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
@@ -181,6 +182,7 @@ def configure(env: Environment) -> Environment:
     env.lstrip_blocks = True
     env.filters.update(FILTERS)
     env.globals["session_downloads"] = session_downloads
+    env.globals["DOWNLOADS"] = DOWNLOADS
     return env
 
 

@@ -2,10 +2,12 @@
 
 Layout (inside OUTPUTS_DIR unless another destination is given):
 
-    replay.html                          every event and session
-    replay-assets/replay.{css,js}
-    <event>/replay.html                  the event's sessions
-    <event>/replay-assets/replay.{css,js}
+    replay.html                          every event and session, with the downloads
+    search.html                          search every passage, in the browser
+    replay-assets/                       replay.{css,js}, search.js, search-index.js
+    <event>/replay.html                  the event page: timeline, table, downloads
+    <event>/search.html                  search this event only
+    <event>/replay-assets/               the same, for this event
     <event>/<session>/replay.html        a session's replay; `#t=SECONDS` seeks
 
 Every link is relative, so the folder (or one event's folder) can be copied to any
@@ -43,8 +45,6 @@ from pipeline.web.timeline import event_context
 from pipeline.writers import atomic_write
 
 log = logging.getLogger(__name__)
-
-DOWNLOADS = ("vtt", "srt", "txt", "json")  # a language's files the pages offer
 
 SITE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -136,7 +136,7 @@ def _linked_files(event: Event) -> set[str]:
             files.update(span.path for channel in player.channels for span in channel.spans)
         files.update(item.path for item in session_downloads(event, session))
         for info in session.languages:
-            files.update(info.files[ext] for ext in DOWNLOADS if ext in info.files)
+            files.update(info.files[ext] for ext in render.DOWNLOADS if ext in info.files)
             if info.interpreter_audio:
                 files.add(info.interpreter_audio)
     return files
