@@ -115,22 +115,22 @@ def _source_form(entry: Entry, source: str) -> tuple[str, str] | None:
     return form, "(?i:" + r"\s+".join(map(word, form.split())) + ")"
 
 
-def _term_pattern(glossary: Sequence[Entry], source: str = "") -> re.Pattern[str] | None:
+def _ordered(glossary: Sequence[Entry], source: str) -> list[tuple[str, Entry]]:
+    """(regex, entry) of each entry with a form in `source`, the longest form first
+    so "Lord Byron" wins over "Byron": the order `_term_pattern` numbers its groups."""
     found = [(f, entry) for entry in dict.fromkeys(glossary) if (f := _source_form(entry, source))]
-    if not found:
+    found.sort(key=lambda item: len(item[0][0]), reverse=True)
+    return [(regex, entry) for (_, regex), entry in found]
+
+
+def _term_pattern(ordered: Sequence[tuple[str, Entry]]) -> re.Pattern[str] | None:
+    """One pattern for the entries `_ordered` gave, group `g<n>` for the n-th; any
+    whitespace run may separate the words of a multi-word term (a line break in a
+    long sentence)."""
+    if not ordered:
         return None
-    # Longest first so "Lord Byron" wins over "Byron"; any whitespace run may
-    # separate the words of a multi-word term (a line break in a long sentence).
-    found.sort(key=lambda item: len(item[0][0]), reverse=True)
-    alternatives = "|".join(f"(?P<g{n}>{regex})" for n, ((_, regex), _) in enumerate(found))
+    alternatives = "|".join(f"(?P<g{n}>{regex})" for n, (regex, _) in enumerate(ordered))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
-
-
-def _entries(glossary: Sequence[Entry], source: str) -> list[Entry]:
-    """The entries in the order `_term_pattern` numbers its groups."""
-    found = [(f, entry) for entry in dict.fromkeys(glossary) if (f := _source_form(entry, source))]
-    found.sort(key=lambda item: len(item[0][0]), reverse=True)
-    return [entry for _, entry in found]
 
 
 def terms_in(text: str, glossary: Sequence[Entry], source: str = "") -> tuple[Entry, ...]:
@@ -142,18 +142,19 @@ def terms_in(text: str, glossary: Sequence[Entry], source: str = "") -> tuple[En
 
 @functools.lru_cache(maxsize=1024)
 def _one_term(entry: Entry, source: str) -> re.Pattern[str] | None:
-    return _term_pattern([entry], source)
+    return _term_pattern(_ordered([entry], source))
 
 
 def protect(text: str, glossary: Sequence[Entry], source: str = "") -> Protected:
     """Replace glossary terms by placeholders: a kept term case-sensitive, a Term in
     its `source` form tolerantly; whole words either way."""
-    pattern = _term_pattern(glossary, source)
+    ordered = _ordered(glossary, source)
+    pattern = _term_pattern(ordered)
     if pattern is None or _PLACEHOLDER_RE.search(text):
         # A text that already looks like it holds placeholders is left alone:
         # restoring would otherwise rewrite the speaker's own words.
         return Protected(text)
-    entries = _entries(glossary, source)
+    entries = [entry for _, entry in ordered]
     terms: list[str] = []
     keys: list[object] = []  # one placeholder per kept term said, per Term said
     renderings: list[Term | None] = []
