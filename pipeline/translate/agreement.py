@@ -4,8 +4,8 @@ A term goes through the engine as a placeholder, an unknown word, so the engine
 writes the article it writes for unknown words: the masculine singular ("le
 Organisation internationale du Travail", "la Banco Interamericano", "las
 servicios públicos"). French and Spanish articles follow the term's head noun,
-which Apertium's own morphological analysers of French and Spanish know
-(`lt-proc` over the installed pair's `*.automorf.bin`: "Organisation" is
+which Apertium's own morphological analysers of French and Spanish know (the
+analyser of a pair from that language, `apertium.analyse`: "Organisation" is
 `<n><f><sg>`, "servicios" `<n><m><pl>`). The definite article just before the
 term, alone or joined to its preposition (du, des, au, aux; del, al), is then
 written for that gender and number. Without the analysers (no Apertium) the text is
@@ -16,16 +16,12 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
-APERTIUM_DATA = Path("/usr/share/apertium")
-# The analyser of each language, in the Debian pairs `make models` installs.
-ANALYSERS = {
-    "fr": ("apertium-fr-es/fr-es.automorf.bin", "apertium-fra-cat/fra-cat.automorf.bin"),
-    "es": ("apertium-fr-es/es-fr.automorf.bin", "apertium-eng-spa/spa-eng.automorf.bin"),
-}
+from pipeline.errors import TranslationError
+from pipeline.translate.apertium import analyse
+
+# Modes whose analyser reads each language, in the Debian pairs `make models` installs.
+ANALYSER_MODES = {"fr": ("fr-es", "fra-cat"), "es": ("es-fr", "spa-eng")}
 VOWELS = "aeiouyàâéèêëîïôûù"  # "l'" before them (an h is left to the engine)
 _ANALYSIS = re.compile(r"\^[^/$]*/([^$]*)\$")
 
@@ -110,18 +106,11 @@ def _definite(features: tuple[str, str], form: str, language: str) -> str:
 def noun_features(form: str, language: str) -> tuple[str, str] | None:
     """(gender, number) of the first noun of `form` as the language's analyser reads
     it ("m"/"f", "sg"/"pl"); None when there is no analyser or no noun."""
-    analyser = _analyser(language)
-    if analyser is None:
-        return None
     words = re.findall(r"[\w-]+", form)[:4]  # the head noun comes first in these languages
-    try:
-        done = subprocess.run(
-            [_LT_PROC, str(analyser)], input=" ".join(words), capture_output=True, text=True,
-            timeout=30, check=True,
-        )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
+    stream = _analysed(" ".join(words), language)
+    if stream is None:
         return None
-    readings = [r for found in _ANALYSIS.findall(done.stdout) for r in found.split("/")]
+    readings = [r for found in _ANALYSIS.findall(stream) for r in found.split("/")]
     for wanted in ("n", None):  # a noun's reading first, else any with gender and number
         for reading in readings:
             tags = re.findall(r"<([^>]+)>", reading)
@@ -142,12 +131,13 @@ def _by_ending(word: str, language: str) -> tuple[str, str] | None:
     return ("f" if language == "es" and word.endswith("as") else "m"), "pl"
 
 
-_LT_PROC = shutil.which("lt-proc") or "lt-proc"
-
-
-@functools.lru_cache(maxsize=8)
-def _analyser(language: str) -> Path | None:
-    if shutil.which("lt-proc") is None:
-        return None
-    found = (APERTIUM_DATA / p for p in ANALYSERS.get(language, ()))
-    return next((path for path in found if path.is_file()), None)
+def _analysed(text: str, language: str) -> str | None:
+    """`text` as the first installed analyser of `language` reads it; None without one."""
+    for mode in ANALYSER_MODES.get(language, ()):
+        try:
+            streams = analyse(mode, [text], timeout_s=30)
+        except TranslationError:
+            continue
+        if streams is not None:
+            return streams[0]
+    return None

@@ -188,41 +188,19 @@ class ApertiumEngine:
         Catalan-French mode takes 1.1-1.5 s to start, and asking it twice made the
         sample event's translation 2.5 s slower. Without the analyser's path (another
         install), the whole mode is asked with its marks on."""
-        analyser = _analyser_command(mode)
-        if analyser is None:
+        streams = analyse(mode, texts, self.timeout_s)
+        if streams is None:
             marked = self._run_mode(mode, texts, marks=True)
             return [{m.group(2) for m in _MARKED_WORD.finditer(t) if len(m.group(1)) == 1}
                     for t in marked]  # fmt: skip
-        items = {i: _normalise(text) for i, text in enumerate(texts)}
-        items = {i: text for i, text in items.items() if text}
-        found: list[set[str]] = [set() for _ in texts]
-        if not items:
-            return found
-        marker = _marker(items.values())
-        payload = f"\n\n{marker}\n\n".join(map(_stream_text, items.values())) + "\n"
-        try:
-            done = subprocess.run(
-                analyser, input=payload, capture_output=True, text=True, encoding="utf-8",
-                errors="replace", env=dict(os.environ, LC_ALL="C.UTF-8"),
-                timeout=self.timeout_s, check=True,
-            )  # fmt: skip
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise TranslationError(f"apertium's analyser for {mode} failed ({exc})") from None
-        parts = done.stdout.split(f"^{marker}/*{marker}$")
-        if len(parts) != len(items):
-            raise TranslationError(f"apertium's analyser for {mode} lost the batch separator")
-        for i, part in zip(items, parts, strict=True):
-            found[i] = set(_UNKNOWN.findall(part))
-        return found
+        return [set(_UNKNOWN.findall(stream)) for stream in streams]
 
     def _run_mode(self, mode: str, texts: list[str], marks: bool = False) -> list[str]:
         """One apertium process for the whole batch; blank texts never reach it."""
-        items = {i: _normalise(text) for i, text in enumerate(texts)}
-        items = {i: text for i, text in items.items() if text}
+        items, marker = _batch(texts)
         result = [""] * len(texts)
         if not items:
             return result
-        marker = _marker(items.values())
         payload = f"\n\n{marker}\n\n".join(items.values()) + "\n"
         flags = ["-f", "txt"] if marks else ["-u", "-f", "txt"]
         out = self._call([*flags, mode], payload, what=f"apertium {mode}")
@@ -283,6 +261,43 @@ def _listed_modes(binary: str, timeout_s: float) -> frozenset[str]:
 _MARKED_WORD = re.compile(r"(?<![*#@])([*#@]+)(\w+)")
 _UNKNOWN = re.compile(r"\^([^/^$]+)/\*")  # the analyser's stream: ^word/*word$
 MODES_DIR = Path("/usr/share/apertium/modes")
+
+
+def analyse(mode: str, texts: Sequence[str], timeout_s: float = 60.0) -> list[str] | None:
+    """Each text as `mode`'s morphological analyser reads it, in Apertium's stream
+    format (`^servicios/servicio<n><m><pl>$`, `^word/*word$` when unknown); one
+    `lt-proc` for the batch. None when the mode file names no analyser; a failure is
+    a TranslationError."""
+    analyser = _analyser_command(mode)
+    if analyser is None:
+        return None
+    items, marker = _batch(texts)
+    found = [""] * len(texts)
+    if not items:
+        return found
+    payload = f"\n\n{marker}\n\n".join(map(_stream_text, items.values())) + "\n"
+    try:
+        done = subprocess.run(
+            analyser, input=payload, capture_output=True, text=True, encoding="utf-8",
+            errors="replace", env=dict(os.environ, LC_ALL="C.UTF-8"), timeout=timeout_s,
+            check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise TranslationError(f"apertium's analyser for {mode} failed ({exc})") from None
+    parts = done.stdout.split(f"^{marker}/*{marker}$")
+    if len(parts) != len(items):
+        raise TranslationError(f"apertium's analyser for {mode} lost the batch separator")
+    for i, part in zip(items, parts, strict=True):
+        found[i] = part
+    return found
+
+
+def _batch(texts: Sequence[str]) -> tuple[dict[int, str], str]:
+    """The texts that are not blank, by position, normalised; and a separator line
+    none of them holds."""
+    items = {i: _normalise(text) for i, text in enumerate(texts)}
+    items = {i: text for i, text in items.items() if text}
+    return items, _marker(items.values())
 
 
 def _stream_text(text: str) -> str:
