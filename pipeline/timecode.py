@@ -109,3 +109,16 @@ def most_overlapping(span: Span, spans: Sequence[Span]) -> int | None:
         if shared > most:
             best, most = i, shared
     return best
+
+
+def spread(texts: Sequence[str], start_ms: int, end_ms: int) -> list[tuple[int, int]]:
+    """Times for `texts` (words) laid over [start, end] in proportion to their
+    characters: the words of a cue or a sentence whose own times are not known."""
+    total = sum(len(t) + 1 for t in texts) or 1
+    span = max(0, end_ms - start_ms)
+    out, at = [], 0
+    for t in texts:
+        a = start_ms + span * at // total
+        at += len(t) + 1
+        out.append((a, max(a, start_ms + span * at // total)))
+    return out

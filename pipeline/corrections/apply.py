@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.agenda.manifest import voice_label
-from pipeline.timecode import most_overlapping
+from pipeline.timecode import most_overlapping, spread
 from pipeline.types import Cue, Sentence, Word
 
 SPOKEN = ("original", "person")
@@ -64,18 +64,6 @@ def is_spoken_in(sentence: Sentence, language: str) -> bool:
     )
 
 
-def _spread(texts: Sequence[str], start_ms: int, end_ms: int) -> list[tuple[int, int]]:
-    """Times for `texts` laid over [start, end] in proportion to their characters."""
-    total = sum(len(t) + 1 for t in texts) or 1
-    span = max(0, end_ms - start_ms)
-    out, at = [], 0
-    for t in texts:
-        a = start_ms + span * at // total
-        at += len(t) + 1
-        out.append((a, max(a, start_ms + span * at // total)))
-    return out
-
-
 def _sentence_tokens(sentence: Sentence, index: int) -> list[_Token]:
     """The sentence's words as tokens: the recogniser's own where they spell its text
     one token each, else its text laid over its span."""
@@ -86,14 +74,14 @@ def _sentence_tokens(sentence: Sentence, index: int) -> list[_Token]:
             _Token(t, w.start_ms, w.end_ms, w.probability, w.reviewed, index)
             for t, w in zip(texts, shown, strict=True)
         ]
-    times = _spread(texts, sentence.start_ms, sentence.end_ms)
+    times = spread(texts, sentence.start_ms, sentence.end_ms)
     reviewed = sentence.reviewed
     return [_Token(t, a, b, 1.0, reviewed, index) for t, (a, b) in zip(texts, times, strict=True)]
 
 
 def _cue_tokens(cue: Cue) -> list[_Token]:
     texts = cue.text.split()
-    times = _spread(texts, cue.start_ms, cue.end_ms)
+    times = spread(texts, cue.start_ms, cue.end_ms)
     return [_Token(t, a, b, 1.0, cue.reviewed) for t, (a, b) in zip(texts, times, strict=True)]
 
 
@@ -114,7 +102,7 @@ def _align(old: Sequence[_Token], new: Sequence[tuple[_Token, int]]) -> list[_To
         elif tag == "replace":
             replaced = old[i1:i2]
             texts = [t.text for t, _ in new[j1:j2]]
-            times = _spread(texts, replaced[0].start_ms, replaced[-1].end_ms)
+            times = spread(texts, replaced[0].start_ms, replaced[-1].end_ms)
             for k, (text, (a, b)) in enumerate(zip(texts, times, strict=True)):
                 # proportionally onto the replaced words' sentences
                 home = replaced[k * len(replaced) // len(texts)].sentence

@@ -26,9 +26,9 @@ from pipeline.models.locate import models_dir
 from pipeline.sentences import build_sentences
 from pipeline.subtitles.profiles import SubtitleProfile, get_profile
 from pipeline.subtitles.reader import SubtitleCue, language_from_name, read_subtitles
+from pipeline.timecode import spread
 from pipeline.translate.engines import TEXT_MODES, Engines
 from pipeline.translate.glossary import Entry
-from pipeline.translate.machine import translate_sentences
 from pipeline.translate.sources import machine_translation
 from pipeline.translate.vocabulary import WEBCONF_TERMS
 from pipeline.types import Event, Recording, Segment, Sentence, Session, SessionTrack, Word
@@ -110,19 +110,16 @@ def cue_sentences(cues: Sequence[SubtitleCue], language: str) -> tuple[Sentence,
     characters, then grouped as speech is (final punctuation, pauses, speakers)."""
     segments = []
     for cue in cues:
-        text = " ".join(cue.lines)
-        words = text.split()
+        words = " ".join(cue.lines).split()
         if not words or cue.end_ms <= cue.start_ms:
             continue
-        span, total = cue.end_ms - cue.start_ms, len(text)
-        timed, at = [], 0
-        for word in words:
-            at = text.index(word, at)
-            start = cue.start_ms + span * at // total
-            at += len(word)
-            end = cue.start_ms + span * at // total
-            timed.append(Word(start, max(start + 1, end), f" {word}", 1.0, False, cue.speaker))
-        segments.append(Segment(cue.start_ms, cue.end_ms, text, language, tuple(timed)))
+        timed = tuple(
+            Word(start, end, f" {word}", 1.0, False, cue.speaker)
+            for word, (start, end) in zip(
+                words, spread(words, cue.start_ms, cue.end_ms), strict=True
+            )
+        )
+        segments.append(Segment(cue.start_ms, cue.end_ms, " ".join(words), language, timed))
     return build_sentences(segments)
 
 
@@ -181,8 +178,8 @@ def translate_files(
 def _translated(src: Source, target: str, engines: Engines, cache: StageCache,
                 profile: SubtitleProfile, glossary: Sequence[Entry]) -> str:  # fmt: skip
     if src.kind == "txt":
-        sentences = [Sentence(0, 0, line, src.language) for line in src.lines]
-        done = translate_sentences(sentences, target, engines.get(src.language, target), glossary)
+        lines = tuple(Sentence(0, 0, line, src.language) for line in src.lines)
+        done = machine_translation(lines, src.language, target, engines, cache, glossary)
         return "\n".join(s.text for s in done) + "\n"
     sentences = cue_sentences(src.cues, src.language)
     end = max((c.end_ms for c in src.cues), default=0)
