@@ -126,7 +126,8 @@ def _timeline(event: Event, recording: str, sessions: Sequence[Session]) -> Time
         s.index: {info.code: load_passages(event, s, info.code) for info in s.languages}
         for s in sessions
     }
-    spoken = [p for s in sessions for p in _said(passages[s.index])]
+    said = {s.index: _said(passages[s.index]) for s in sessions}
+    spoken = [p for s in sessions for p in said[s.index]]
     colours = _speaker_colours(p.speaker for p in spoken)
     languages = list(dict.fromkeys(info.code for s in sessions for info in s.languages))
     lanes = [
@@ -151,7 +152,7 @@ def _timeline(event: Event, recording: str, sessions: Sequence[Session]) -> Time
     lanes.append(Lane("To review", "review", _joined(
         (start, end, "words to review", "review") for start, end in unsure
     )))  # fmt: skip
-    rows = tuple(_facts(s, passages[s.index]) for s in sessions)
+    rows = tuple(_facts(s, passages[s.index], said[s.index]) for s in sessions)
     end = max((s.end for s in sessions), default=0.0)
     return Timeline(recording, end, tuple(lane for lane in lanes if lane.spans), rows)
 
@@ -184,8 +185,9 @@ def _joined(pieces: Iterable[tuple[float, float, str, str]]) -> tuple[Span, ...]
     return tuple(spans)
 
 
-def _facts(session: Session, by_language: dict[str, list[Passage]]) -> SessionFacts:
-    said = _said(by_language)
+def _facts(
+    session: Session, by_language: dict[str, list[Passage]], said: Sequence[Passage]
+) -> SessionFacts:
     voices = tuple(dict.fromkeys(p.speaker for p in said if p.speaker))
     seconds: dict[str, float] = {}
     for p in said:
