@@ -136,6 +136,26 @@ def test_empty_and_same_language_calls(engine: ApertiumEngine) -> None:
     assert engine.translate(["The house."], "en", "en") == ["The house."]
 
 
+def test_a_text_one_mode_translated_is_not_sent_to_it_again(monkeypatch) -> None:
+    """French goes through fr-es for Spanish and again on its way to English: one
+    process, and the answers are the same as asking afresh."""
+    sent: list[tuple[str, str]] = []
+    real = ApertiumEngine._call
+
+    def call(self, args, payload, what):
+        sent.append((args[-1], payload))
+        return real(self, args, payload, what)
+
+    monkeypatch.setattr(ApertiumEngine, "_call", call)
+    texts = ["Le chat numéro 7 dort dans la maison bleue.", "La maison numéro 7 est grande."]
+    spanish = ApertiumEngine().translate(texts, "fr", "es")
+    english = ApertiumEngine().translate([*texts, "Le chat est rouge."], "fr", "en")
+    first_halves = [payload for mode, payload in sent if mode == "fr-es"]
+    assert "maison bleue" in first_halves[0] and "maison bleue" not in "".join(first_halves[1:])
+    assert "Le chat est rouge" in "".join(first_halves[1:])
+    assert "gato" in spanish[0] and "cat" in english[0] and "red" in english[2]
+
+
 def test_describe_and_supports(engine: ApertiumEngine) -> None:
     assert engine.describe("en", "es") == "apertium"
     # as routes.json measured them best: en->fr through Catalan, fr->en through Spanish
