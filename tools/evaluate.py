@@ -222,6 +222,13 @@ def main() -> int:
           f"declared): language tags {100 * word_acc:.1f} % of words, {100 * clip_acc:.1f} % "
           "of clips; WER " + ", ".join(f"{lang} {v:.3f}" for lang, v in wers.items()))
 
+    print("\nAgenda boundaries on 19 minutes of real speech in four sessions, agendas off "
+          "by 30-120 s (tools/agenda_offsets.py), distance of each suggestion from the "
+          "truth:")
+    import agenda_offsets
+
+    print("\n".join(agenda_offsets.report(out / "agenda-offsets")))
+
     print("\nApertium routes on held-out FLORES-200 sentences (writes the route table):")
     import measure_routes
 

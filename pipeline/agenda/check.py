@@ -2,13 +2,15 @@
 
 Sessions overrun and speakers start late, so an agenda's boundary is a guess; what
 was said tells where it really is: a long pause, the language changing from the one
-spoken before the boundary to the one spoken after it (each session as the boundary
-would cut them mostly in one language), the main voice of one session falling silent
-or the next one's starting, the next item's title or speaker named around it. Each
-boundary between two sessions of a recording is looked for within `WINDOW_MS` of its
-agenda time, boundaries in order (a corrected boundary moves where the next one's
-"before" begins); the best-scoring pause is suggested, with its reasons, or the agenda
-time is kept when nothing but a pause says otherwise.
+spoken before the boundary to the one spoken after it (each session as the boundaries
+would cut it mostly in one language, and in its declared language if it has one), the
+main voice of one session falling silent or the next one's starting, the next item's
+title or speaker named around it. Each boundary between two sessions of a recording
+is looked for within `WINDOW_MS` of its agenda time; every pause with more than its
+length to say for it is a candidate, and the boundaries are chosen together, in
+order, for the best total score; a boundary keeps its agenda time when nothing but a
+pause says otherwise. Measured by tools/agenda_offsets.py (`make eval`): on 19
+minutes of real speech in four sessions, agendas off by 30-120 s at each boundary.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ MIN_PAUSE_MS = 1000  # a shorter silence between words is not where sessions cha
 # silence after it (a 1 s gap between two talks read as 0.87 s)
 TURN_PAUSE_MS = 300
 CONTEXT_MS = 20_000  # speech heard on each side to tell its language
+SPAN_MS = 10_000  # a session as the neighbouring boundaries cut it, if at least this long
 MENTION_MS = 30_000  # a name said this soon after a pause announces what follows it
 MIN_SCORE = 2.0  # below this, the agenda time is kept
+ROUNDS = 3  # boundaries chosen again from the ones chosen, at most this often
+NEXT_WORDS = 6  # the words on each side of a cut that must be in its languages
 # Without an agenda, a boundary is suggested where 45 s of speech mostly (80 %) in one
 # language are followed by 45 s mostly in another.
 SUSTAINED_MS = 45_000
@@ -35,7 +40,11 @@ SUSTAINED_SHARE = 0.8
 
 # Score of a pause: its length (up to 5 s, in seconds), plus these, less one per minute
 # away from the agenda time.
-LANGUAGE_CHANGE = 4.0  # from the language before the boundary to the one after it
+# The language is the stronger evidence: a session of several readers changes voice
+# at every reading, and its main voice need not be the first heard (on the sample
+# event the voices alone pointed 16 s past a change of language; on
+# tools/agenda_offsets.py, 14 s).
+LANGUAGE_CHANGE = 6.0  # from the language before the boundary to the one after it
 SPEAKER_CHANGE = 4.0  # the main voice before it falls silent there, or the one after starts
 MENTION = 2.0  # the next item's speaker or title said
 ELSEWHERE = 0.1  # a main voice heard less than this share of its time on the other side
@@ -75,18 +84,34 @@ def check_boundaries(
 ) -> tuple[BoundaryCheck, ...]:
     """A check for every boundary between consecutive sessions of one recording, from
     the recording's transcribed `segments` (recording time, original speech) and its
-    speaker `turns` ((start ms, end ms, speaker number), from the speakers stage)."""
-    words = _words(segments)
+    speaker `turns` ((start ms, end ms, speaker number), from the speakers stage).
+
+    The boundaries are chosen together, in order (`_in_order`): checked one after
+    the other, a boundary whose agenda time is 90 s late took the next one's change
+    of language, 185 s away, and every later boundary followed it (tools/
+    agenda_offsets.py). Each boundary's evidence depends on where its neighbours
+    are (what each session holds), so the choice is made again from the boundaries
+    chosen until it settles (two or three rounds)."""
     ordered = sorted(sessions, key=lambda s: s.start_ms)
-    languages = _Languages(words)
-    voices = _Voices(turns)
-    out: list[BoundaryCheck] = []
-    begin = ordered[0].start_ms if ordered else 0
-    for before, after in zip(ordered, ordered[1:], strict=False):
-        check = _check(before, after, begin, words, languages, voices)
-        out.append(check)
-        begin = check.suggested_ms
-    return tuple(out)
+    if len(ordered) < 2:
+        return ()
+    evidence = _Evidence(_words(segments), _Voices(turns))
+    cuts = [s.start_ms for s in ordered[1:]]
+    chosen: list[_Candidate] = []
+    for _ in range(ROUNDS):
+        edges = [ordered[0].start_ms, *cuts, ordered[-1].end_ms]
+        chosen = _in_order([
+            evidence.candidates(ordered[i], ordered[i + 1], edges[i], edges[i + 2],
+                                (ordered[0].start_ms, ordered[-1].end_ms))
+            for i in range(len(cuts))
+        ])  # fmt: skip
+        if [c.at for c in chosen] == cuts:
+            break
+        cuts = [c.at for c in chosen]
+    return tuple(
+        BoundaryCheck(before, after, after.start_ms, c.at, c.reasons)
+        for before, after, c in zip(ordered[:-1], ordered[1:], chosen, strict=True)
+    )
 
 
 def aligned(sessions: Sequence[Session], moves: Iterable[tuple[int, int, int]]) -> list[Session]:
@@ -135,57 +160,92 @@ def _words(segments: Sequence[Segment]) -> list[_Word]:
     )
 
 
-def _check(
-    before: Session,
-    after: Session,
-    begin: int,
-    words: list[_Word],
-    language: _Languages,
-    voices: _Voices,
-) -> BoundaryCheck:
-    agenda = after.start_ms
-    low = max(begin + MIN_PAUSE_MS, agenda - WINDOW_MS)
-    high = min(after.end_ms - MIN_PAUSE_MS, agenda + WINDOW_MS)
-    names = _names(after)
-    edge = voices.edge(begin, agenda, after.end_ms)
-    found: list[tuple[float, int, tuple[str, ...], bool]] = []  # (..., language changes)
-    for left, right in zip(words, words[1:], strict=False):
-        pause = right.start_ms - left.end_ms
-        if pause < TURN_PAUSE_MS or not low <= right.start_ms <= high:
+@dataclass(frozen=True)
+class _Candidate:
+    at: int  # where the boundary would go
+    score: float
+    reasons: tuple[str, ...] = ()  # () for the agenda's own time
+
+
+class _Evidence:
+    """What was said around each pause: the words, their languages, the voices."""
+
+    def __init__(self, words: list[_Word], voices: _Voices) -> None:
+        self.words = words
+        self.language = _Languages(words)
+        self.voices = voices
+
+    def candidates(
+        self, before: Session, after: Session, begin: int, end: int, bounds: tuple[int, int]
+    ) -> list[_Candidate]:
+        """Where the boundary between `before` and `after` could be: the agenda time
+        (scored MIN_SCORE, what a pause must beat) and each pause within WINDOW_MS of
+        it with more than its length to say for it. `begin` and `end` are where the
+        neighbouring boundaries are taken to be: what each session would hold."""
+        agenda = after.start_ms
+        low = max(bounds[0] + MIN_PAUSE_MS, agenda - WINDOW_MS)
+        high = min(bounds[1] - MIN_PAUSE_MS, agenda + WINDOW_MS)
+        names = _names(after)
+        edge = self.voices.edge(begin, agenda, end)
+        words, language = self.words, self.language
+        out = [_Candidate(agenda, MIN_SCORE)]
+        for left, right in zip(words, words[1:], strict=False):
+            pause = right.start_ms - left.end_ms
+            if pause < TURN_PAUSE_MS or not low <= right.start_ms <= high:
+                continue
+            cut = right.start_ms
+            first = begin if begin < cut - SPAN_MS else cut - CONTEXT_MS * 3
+            last = end if end > cut + SPAN_MS else cut + CONTEXT_MS * 3
+            turn = self.voices.change(edge, first, left, right, last)
+            if pause < MIN_PAUSE_MS and not turn:
+                continue
+            at = cut - min(pause // 2, 1000)  # just before the speech resumes
+            score = min(pause, 5000) / 1000 - abs(at - agenda) / 60_000
+            reasons = [f"a pause of {pause / 1000:.1f} s"]
+            was, now = language(cut - CONTEXT_MS, cut), language(cut, cut + CONTEXT_MS)
+            if (
+                was and now and was != now
+                and language.next_to(cut, before=True) == was  # the change is here,
+                and language.next_to(cut, before=False) == now  # not a sentence away
+                and was == language(first, cut) and now == language(cut, last)
+                and before.language in (None, was) and after.language in (None, now)
+            ):  # fmt: skip
+                score += LANGUAGE_CHANGE
+                reasons.append(f"the language changes from {was} to {now}")
+            if turn:
+                score += SPEAKER_CHANGE
+                reasons.append(turn)
+            said = _mentioned(words, names, at, at + MENTION_MS)  # announced after it
+            if said:
+                score += MENTION
+                reasons.append(f"{said!r} is said")
+            if len(reasons) >= 2 and score > MIN_SCORE and abs(at - agenda) >= MIN_PAUSE_MS:
+                out.append(_Candidate(at, score, tuple(reasons)))  # not a pause alone:
+        return out  # talks pause for slides, questions, water
+
+
+def _in_order(options: Sequence[list[_Candidate]]) -> list[_Candidate]:
+    """One candidate per boundary, each later than the one before, with the highest
+    total score (dynamic programming over the boundaries; each boundary's agenda
+    time is always a candidate, so an order exists)."""
+    best: list[list[tuple[float, int]]] = []  # per boundary, per candidate: (total, from)
+    for i, here in enumerate(options):
+        if i == 0:
+            best.append([(c.score, -1) for c in here])
             continue
-        turn = voices.change(edge, begin, left, right, after.end_ms)
-        if pause < MIN_PAUSE_MS and not turn:
-            continue
-        at = right.start_ms - min(pause // 2, 1000)  # just before the speech resumes
-        score = min(pause, 5000) / 1000 - abs(at - agenda) / 60_000
-        reasons = [f"a pause of {pause / 1000:.1f} s"]
-        was = language(right.start_ms - CONTEXT_MS, right.start_ms)
-        now = language(right.start_ms, right.start_ms + CONTEXT_MS)
-        before_it = language(begin, right.start_ms)  # what each session would hold
-        after_it = language(right.start_ms, after.end_ms)
-        changes = bool(was and now and was != now and was == before_it and now == after_it)
-        if changes:
-            score += LANGUAGE_CHANGE
-            reasons.append(f"the language changes from {was} to {now}")
-        if turn:
-            score += SPEAKER_CHANGE
-            reasons.append(turn)
-        said = _mentioned(words, names, at, at + MENTION_MS)  # announced after it
-        if said:
-            score += MENTION
-            reasons.append(f"{said!r} is said")
-        if len(reasons) < 2:
-            continue  # a pause alone: talks pause for slides, questions, water
-        found.append((score, at, tuple(reasons), changes))
-    # The language is the stronger evidence: where it changes, the voices only add to
-    # it (a session of several readers changes voice at every reading; on the sample
-    # event the voices alone pointed 16 s past a change of language).
-    if any(changes for *_, changes in found):
-        found = [f for f in found if f[3]]
-    best = max(found, key=lambda f: f[0], default=None)
-    if best is None or best[0] < MIN_SCORE or abs(best[1] - agenda) < MIN_PAUSE_MS:
-        return BoundaryCheck(before, after, agenda, agenda)
-    return BoundaryCheck(before, after, agenda, best[1], best[2])
+        previous = options[i - 1]
+        row = []
+        for c in here:
+            earlier = [(best[i - 1][k][0], k) for k, p in enumerate(previous) if p.at < c.at]
+            total, k = max(earlier, default=(float("-inf"), -1))
+            row.append((total + c.score, k))
+        best.append(row)
+    j = max(range(len(best[-1])), key=lambda j: best[-1][j][0])
+    chosen = []
+    for i in range(len(options) - 1, -1, -1):
+        chosen.append(options[i][j])
+        j = best[i][j][1]
+    return chosen[::-1]
 
 
 class _Languages:
@@ -207,8 +267,16 @@ class _Languages:
         counts = self.counts.get(lang)
         return (counts[j] - counts[i]) / (j - i) if counts and j > i else 0.0
 
+    def next_to(self, t: int, before: bool) -> str:
+        """The language of most of the NEXT_WORDS words just before (or after) `t`."""
+        i = bisect_left(self.starts, t)
+        i, j = (max(0, i - NEXT_WORDS), i) if before else (i, i + NEXT_WORDS)
+        return self._most(i, min(j, len(self.starts)))
+
     def __call__(self, start: int, end: int) -> str:
-        i, j = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return self._most(bisect_left(self.starts, start), bisect_left(self.starts, end))
+
+    def _most(self, i: int, j: int) -> str:
         said = {lang: c[j] - c[i] for lang, c in self.counts.items() if c[j] > c[i]}
         return max(sorted(said), key=said.__getitem__) if said else ""
 

@@ -4,6 +4,7 @@ tests/run/test_agenda_check.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.agenda.check import aligned, check_boundaries, suggest_boundaries
@@ -91,3 +92,32 @@ def test_a_long_pause_alone_does_not_move_a_boundary():
     said = [speech(0, 60, "en"), speech(64.5, 200, "en")]  # 4.5 s for a slide, say
     (check,) = check_boundaries(sessions(0, 120, 200), said)
     assert not check.moved
+
+
+def test_a_late_boundary_does_not_take_the_next_ones_change_of_language():
+    """Two English talks, then French: the first boundary, 90 s late, has the change
+    of language 100 s from it in reach, but the voices place it, and the second
+    boundary takes the change of language."""
+    said = [speech(0, 239, "en"), speech(241, 400, "en"), speech(402, 600, "fr")]
+    turns = [(0, 239_000, 1), (241_000, 400_000, 2), (402_000, 600_000, 3)]
+    first, second = check_boundaries(sessions(0, 330, 430, 600), said, turns)
+    assert abs(first.suggested_ms - 240_000) <= 1000, first
+    assert abs(second.suggested_ms - 401_000) <= 1000, second
+    assert "the language changes from en to fr" in second.reasons
+
+
+def test_a_change_of_language_counts_only_into_the_sessions_declared_language():
+    said = [speech(0, 100, "en"), speech(102, 200, "fr")]
+    (english, spanish) = sessions(0, 150, 200)
+    (check,) = check_boundaries([english, replace(spanish, language="es")], said)
+    assert not check.moved, check
+    (check,) = check_boundaries([english, replace(spanish, language="fr")], said)
+    assert abs(check.suggested_ms - 101_000) <= 1000, check
+
+
+def test_the_language_changes_at_the_pause_between_the_two_languages_words():
+    """A longer pause a sentence before the change of language is not where it is:
+    the words on each side of the cut must be in the two languages."""
+    said = [speech(0, 90, "fr"), speech(95.5, 100, "fr"), speech(104.5, 200, "es")]
+    (check,) = check_boundaries(sessions(0, 130, 200), said)
+    assert abs(check.suggested_ms - 103_500) <= 1000, check
