@@ -40,7 +40,7 @@ STAGE_VERSIONS: dict[str, tuple[int, tuple[str, ...]]] = {
     "language": (3, ("vad",)),
     "transcribe": (5, ("vad", "language")),
     "speakers": (2, ("vad",)),
-    "translate": (2, ("vad", "language", "transcribe")),  # 2: Terms, articles, elision
+    "translate": (3, ("vad", "language", "transcribe")),  # 2: terms, articles; 3: compounds
     "session-audio": (3, ()),
     "cues": (1, ("vad", "language", "transcribe", "translate")),
 }

@@ -289,3 +289,16 @@ def test_unknown_words_pass_intact_and_no_pivot_word_is_left() -> None:
     # "early" -> es "tempranos", which es-fr does not know: the English word goes in
     assert "tempranos" not in out and "early" in out, out
     assert "Ehud Ur" in out and "cautioned" in out and not re.search(r"[*#@]", out), out
+
+
+@pytest.mark.parametrize("target", ["fr", "es"])
+def test_english_compounds_are_translated_not_glued_into_one_word(engine, target) -> None:
+    """eng-cat and eng-spa glue a compound the dictionary lacks with its noun
+    ("ratolinsde4mesos"); as words it translates. Known compounds and names keep
+    their hyphens."""
+    (out,) = engine.translate(
+        ["The 4-month-old mice sent an e-mail to Jean-Pierre about COVID-19."], "en", target
+    )
+    assert {"fr": "souris de 4 mois", "es": "ratones de 4 meses"}[target] in out, out
+    assert "Jean-Pierre" in out and "COVID-19" in out, out
+    assert not re.search(r"\w+de4\w+", out), out
