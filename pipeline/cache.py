@@ -39,7 +39,7 @@ STAGE_VERSIONS: dict[str, tuple[int, tuple[str, ...]]] = {
     "vad": (1, ()),
     "language": (3, ("vad",)),
     "transcribe": (5, ("vad", "language")),
-    "speakers": (2, ("vad",)),
+    "speakers": (3, ("vad",)),  # 3: overlapping speech
     "translate": (3, ("vad", "language", "transcribe")),  # 2: terms, articles; 3: compounds
     "session-audio": (3, ()),
     "cues": (1, ("vad", "language", "transcribe", "translate")),

@@ -34,6 +34,7 @@ class Word:
     probability: float = 1.0
     reviewed: bool = False  # written or confirmed by a person (corrections/)
     speaker: str = ""  # who said it ("Speaker 2", or their name); "" when not known
+    overlap: bool = False  # said while another person spoke too (the speakers stage)
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,7 @@ def test_cache_key_changes_with_every_input():
 def test_cache_key_accepts_records_paths_and_sets():
     word = Word(0, 10, " a")
     as_dict = {"start_ms": 0, "end_ms": 10, "text": " a", "probability": 1.0, "reviewed": False,
-               "speaker": ""}
+               "speaker": "", "overlap": False}
     assert cache_key(word) == cache_key(as_dict)
     assert cache_key(Word(0, 10, " a")) != cache_key(Word(0, 11, " a"))
     assert cache_key(Path("/x/talk.mp4")) == cache_key("/x/talk.mp4")

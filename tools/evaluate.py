@@ -154,14 +154,17 @@ def speaker_report(seeds: range = range(7)) -> list[str]:
 
     from pipeline.cache import StageCache
     from pipeline.speakers.encoder import SpeakerEncoder, speaker_model
+    from pipeline.speakers.overlap import overlapped, segmentation_model
     from pipeline.speakers.turns import speaker_turns
     from pipeline.transcribe.recording import AudioSource, speech_map
     from pipeline.transcribe.whisper import TranscribeOptions
     from pipeline.types import Recording
 
     encoder = SpeakerEncoder(speaker_model())
+    segmentation = segmentation_model()
     lines = [f"{'material':34} {'DER':>11} {'miss':>11} {'false alarm':>11} "
              f"{'confusion':>11}  speakers found"]  # fmt: skip
+    overlap = {"truth": 0, "found": 0, "spans": 0, "hit": 0, "astray": 0, "minutes": 0.0}
     folder = Path(tempfile.mkdtemp(prefix="webconf-eval-speakers-"))
     for label, clips in (("4 voices, 4 languages", PANEL), ("3 English voices", ENGLISH)):
         scores, right = [], 0
@@ -173,6 +176,16 @@ def speaker_report(seeds: range = range(7)) -> list[str]:
                                  StageCache(None), lambda x=x: x)  # fmt: skip
             turns = speaker_turns(x, regions, encoder.embed).turns
             found = [Turn(t.start_ms, t.end_ms, str(t.speaker)) for t in turns]
+            both = [(max(a.start_ms, b.start_ms), min(a.end_ms, b.end_ms))
+                    for i, a in enumerate(truth) for b in truth[i + 1 :]
+                    if min(a.end_ms, b.end_ms) - max(a.start_ms, b.start_ms) >= 200]
+            heard = overlapped(x, regions, segmentation)
+            overlap["truth"] += len(both)
+            overlap["hit"] += sum(any(a < d and c < b for c, d in heard) for a, b in both)
+            overlap["spans"] += len(heard)
+            overlap["astray"] += sum(not any(a - 500 < d and c < b + 500 for a, b in both)
+                                     for c, d in heard)
+            overlap["minutes"] += len(x) / 16000 / 60  # fmt: skip
             scores.append(diarisation_error(truth, found))
             right += len({t.speaker for t in turns}) == len(clips)
 
@@ -183,6 +196,12 @@ def speaker_report(seeds: range = range(7)) -> list[str]:
         lines.append(f"{label + f' ({len(seeds)} panels)':34} {span('der'):>11} "
                      f"{span('miss'):>11} {span('false_alarm'):>11} {span('confusion'):>11}"
                      f"  right number in {right} of {len(seeds)}")  # fmt: skip
+    lines.append(
+        f"overlapping speech (segmentation-3.0): {overlap['hit']} of {overlap['truth']} "
+        f"overlaps of 0.2 s or more found; {overlap['spans']} stretches marked, "
+        f"{overlap['astray']} of them more than 0.5 s from any overlap of 0.2 s "
+        f"(in {overlap['minutes']:.0f} minutes of panels)"
+    )
     return lines
 
 

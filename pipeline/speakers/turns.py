@@ -51,6 +51,7 @@ class Voices:
 
     turns: tuple[Turn, ...]
     voices: tuple[tuple[float, ...], ...]
+    overlaps: tuple[tuple[int, int], ...] = ()  # (start ms, end ms): two people at once
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,7 @@ class Passage:
     origin: str = "original"  # one of pipeline.types.ORIGINS
     speaker: str = ""  # who said it ("" when not known)
     turn: bool = False  # the first passage of a speaker's turn: the page names them
+    overlap: bool = False  # partly said while another person spoke too
     # Where the recogniser's words under UNSURE_WORD are that no person reviewed yet,
     # start and end in recording seconds (the event page marks them).
     unsure: tuple[tuple[float, float], ...] = ()
@@ -613,6 +614,7 @@ def load_passages(event: Event, session: Session, language: str) -> list[Passage
             reviewed=seg.reviewed,
             origin=seg.origin,
             speaker=seg.speaker,
+            overlap=seg.overlap,
             unsure=_unsure_words(seg),
         )
         for seg in transcript.segments

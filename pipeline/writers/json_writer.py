@@ -52,6 +52,8 @@ def _word(track: SessionTrack, word: Word) -> dict[str, Any]:
         out["reviewed"] = True
     if word.speaker:
         out["speaker"] = word.speaker
+    if word.overlap:  # said while another person spoke too
+        out["overlap"] = True
     return out
 
 
@@ -71,6 +73,8 @@ def _segment(track: SessionTrack, sentence: Sentence) -> dict[str, Any]:
         "reviewed": sentence.reviewed,
         # a machine's rendering of text a person reviewed: still not reviewed itself
         "source_reviewed": sentence.source_reviewed,
+        # part of it said while another person spoke too (original speech only)
+        "overlap": any(word.overlap for word in sentence.words),
         "words": [_word(track, word) for word in sentence.words],
         **_interpretation(sentence.channel, sentence.lag_ms, sentence.origin),
     }

@@ -123,10 +123,12 @@ def test_each_transcript_reads_back_in_milliseconds_with_its_origin(event_dir):
                 assert seg.recording_start_ms - seg.start_ms == session.start_ms
                 assert seg.source_text == (written["source_text"] or "")
                 assert seg.low_confidence == written["low_confidence"]
-                assert [(w.text, w.probability, w.reviewed) for w in seg.words] == [
-                    (w["word"], w["probability"], w.get("reviewed", False))
+                assert [(w.text, w.probability, w.reviewed, w.overlap) for w in seg.words] == [
+                    (w["word"], w["probability"], w.get("reviewed", False),
+                     w.get("overlap", False))
                     for w in written["words"]
-                ]
+                ]  # fmt: skip
+                assert seg.overlap == written["overlap"]
             assert [c.id for c in transcript.cues] == [c["id"] for c in raw["cues"]]
             assert {c.origin for c in transcript.cues} == {c["origin"] for c in raw["cues"]}
             assert pickle.loads(pickle.dumps(transcript)) == transcript
@@ -406,6 +408,10 @@ HOSTILE_TRANSCRIPT = {
     ),
     "cues missing": (lambda d: d.pop("cues"), "cues: missing"),
     "negative cue time": (_set("cues", 0, "start", value=-0.001), f"cues[0].start: {SECONDS}"),
+    "overlap a number": (
+        _set("segments", 0, "overlap", value=1),
+        "segments[0].overlap: expected true or false, got 1",
+    ),
     "words not a list": (
         _set("segments", 0, "words", value="many"),
         "segments[0].words: expected a list, got 'many'",

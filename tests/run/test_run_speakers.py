@@ -154,3 +154,18 @@ def test_speakers_off_leaves_every_speaker_out(event, tmp_path):
                                   speakers=False))  # fmt: skip
     assert "speakers" not in {stage for stage, _, _ in result.cache_by_stage}
     assert {s["speaker"] for s in segments(result.event_dir)} == {None}
+
+
+def test_words_said_while_two_people_speak_are_marked_only_there(event):
+    _, event_dir, truth = event
+    both = [(max(a.start_ms, b.start_ms), min(a.end_ms, b.end_ms))
+            for i, a in enumerate(truth) for b in truth[i + 1:]
+            if a.speaker != b.speaker and min(a.end_ms, b.end_ms) > max(a.start_ms, b.start_ms)]
+    assert both, "the panel has no overlap to find"  # fmt: skip
+    said = segments(event_dir)
+    marked = [(w["recording_start"] * 1000, w["recording_end"] * 1000)
+              for s in said for w in s["words"] if w.get("overlap")]  # fmt: skip
+    assert marked, "no word was marked where two people speak"
+    for start, end in marked:
+        assert any(a - 1000 <= (start + end) / 2 <= b + 1000 for a, b in both), (start, end)
+    assert all(s["overlap"] == any(w.get("overlap") for w in s["words"]) for s in said)

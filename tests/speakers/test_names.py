@@ -84,3 +84,17 @@ def test_a_voice_named_in_a_session_of_another_recording_keeps_that_name():
     here = [session(1, 0, 70_000)]
     assert speaker_names(TURNS, here, named_in=[*here, elsewhere])[3] == "Cy Day"
     assert voice_problems([*here, elsewhere], {1, 2, 3, 4}) == ()
+
+
+def test_words_whose_middle_falls_where_two_people_speak_are_marked():
+    from pipeline.speakers.names import label_words
+    from pipeline.speakers.turns import Turn
+    from pipeline.types import Segment, Word
+
+    words = tuple(Word(t, t + 400, f" w{t}") for t in range(0, 4000, 500))
+    segment = Segment(0, 3900, "", "en", words)
+    turns = (Turn(0, 2000, 1), Turn(2000, 4000, 2))
+    (labelled,) = label_words([segment], turns, {1: "Ana", 2: "Ben"}, ((1400, 2300), (3600, 3700)))
+    marked = [w.start_ms for w in labelled.words if w.overlap]
+    assert marked == [1500, 2000], marked  # middles 1200 (no), 1700, 2200 (yes), 3700 (no)
+    assert [w.speaker for w in labelled.words][:4] == ["Ana"] * 4

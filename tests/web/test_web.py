@@ -128,18 +128,21 @@ def test_transcript_panel_lists_the_sessions_passages_in_recording_time(client, 
         assert session["languages"][lang]["provenance"] == panel.find("p", "provenance").text
 
 
-def test_low_confidence_and_reviewed_passages_are_marked(client, event_dir):
+def test_low_confidence_reviewed_and_overlapping_passages_are_marked(client, event_dir):
     session = read_index(event_dir)["sessions"][0]
     path = event_dir / session["slug"] / "en.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["segments"][0]["low_confidence"] = True
     data["segments"][1]["reviewed"] = True
     data["segments"][1]["low_confidence"] = False
+    data["segments"][2]["overlap"] = True
     path.write_text(json.dumps(data), encoding="utf-8")
     page = get_page(client, replay_url(event_dir, session) + "?lang=en")
     items = page.find("section", "transcript", data_lang="en").find_all("li", "passage")
     assert "low" in items[0].classes and items[0].find("span", "low").text == "uncertain"
     assert "reviewed" in items[1].classes and items[1].find("span", "ok").text == "reviewed"
+    assert items[2].find("span", "overlap").text == "overlapping speech"
+    assert [bool(i.find_all("span", "overlap")) for i in items].count(True) == 1
 
 
 def test_lang_parameter_picks_the_language_shown(client, event_dir):

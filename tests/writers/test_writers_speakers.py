@@ -102,3 +102,17 @@ def test_a_corrected_srt_loses_the_labels_it_was_published_with():
     assert _unlabelled(cue, published).lines == ("Hello there.", "Second line")
     said = Cue(0, 1000, ("NATO: a treaty.",), "en")
     assert _unlabelled(said, published) == said
+
+
+def test_words_said_over_another_voice_are_marked_in_json():
+    from dataclasses import replace
+
+    plain = track()
+    third = plain.sentences[2]
+    words = tuple(replace(w, overlap=i < 2) for i, w in enumerate(third.words))
+    sentences = (*plain.sentences[:2], replace(third, words=words), *plain.sentences[3:])
+    data = json.loads(json_writer.render(replace(plain, sentences=sentences), make_event()))
+    assert [s["overlap"] for s in data["segments"]] == [False, False, True, False]
+    assert [w.get("overlap", False) for w in data["segments"][2]["words"]] == [
+        True, True, False, False, False]  # fmt: skip
+    assert all("overlap" not in w for w in data["segments"][0]["words"])
