@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -205,11 +206,14 @@ class ApertiumEngine:
         sentence (two of its eight Apertium processes)."""
         if marks:
             return self._translate_batch(mode, texts, marks)
-        known = {t: _SAID[k] for t in texts if (k := (self.binary, mode, t)) in _SAID}
+        with _SAID_LOCK:
+            known = {t: _SAID[k] for t in texts if (k := (self.binary, mode, t)) in _SAID}
         todo = [t for t in dict.fromkeys(texts) if t not in known]
-        for text, said in zip(todo, self._translate_batch(mode, todo), strict=True):
-            known[text] = _SAID[self.binary, mode, text] = said
-            if len(_SAID) > _SAID_MAX:
+        said = self._translate_batch(mode, todo)
+        with _SAID_LOCK:  # a batch worker may translate on several threads
+            for text, out in zip(todo, said, strict=True):
+                known[text] = _SAID[self.binary, mode, text] = out
+            while len(_SAID) > _SAID_MAX:
                 del _SAID[next(iter(_SAID))]
         return [known[t] for t in texts]
 
@@ -269,6 +273,7 @@ class ApertiumEngine:
 # (about 10 MB of sentences: a 3-hour event in three languages holds under 20 000).
 _SAID: dict[tuple[str, str, str], str] = {}
 _SAID_MAX = 50_000
+_SAID_LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=8)
@@ -328,10 +333,10 @@ def _unhyphenated(mode: str, texts: list[str]) -> list[str]:
     spaces for hyphens. Apertium's English pairs glue such a compound and its noun
     into one word ("4-month-old mice" -> es "ratonesde4meses", ca "ratolinsde4mesos",
     which the next pair cannot read); as words they translate ("des souris de 4
-    mois"). Compounds the analyser knows whole ("e-mail", "up-to-date") and any with
-    a capital (names, "COVID-19") are kept. On the 590 FLORES-200 sentences, 54
-    change: en->fr chrF 49.59 -> 49.67, en->es 44.06 -> 44.10; words no analyser
-    knows in the output, en->fr 1078 -> 1066."""
+    mois"). Compounds the analyser knows whole ("e-mail", "up-to-date"), any with a
+    capital (names, "COVID-19") and numbers alone ("2019-2020", "555-1234") are kept.
+    On the 590 FLORES-200 sentences, 54 change: en->fr chrF 49.59 -> 49.67, en->es
+    44.06 -> 44.10; words no analyser knows in the output, en->fr 1078 -> 1066."""
     if not any(_COMPOUND.search(text) for text in texts):
         return texts
     streams = analyse(mode, texts)
@@ -342,7 +347,7 @@ def _unhyphenated(mode: str, texts: list[str]) -> list[str]:
         whole = {m.group(1) for m in re.finditer(r"\^([^/^$]+)/(?!\*)", stream)}
         out.append(_COMPOUND.sub(
             lambda m, whole=whole: m.group(0) if m.group(0) in whole
-            else m.group(0).replace("-", " "),
+            or not re.search("[a-z]", m.group(0)) else m.group(0).replace("-", " "),
             text))  # fmt: skip
     return out
 
