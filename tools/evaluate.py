@@ -78,11 +78,16 @@ def conformance(files: list[Path]) -> list[str]:
         return ["(subtitle checker not available)"]
     profile = get_profile("default")
     lines, total, ok = [], 0, 0
+    kinds: dict[str, int] = {}
     for f in files:
         report = check_file(f, profile)
         total += report.cues
         ok += report.conforming
-    lines.append(f"{len(files)} files, {total} cues: {100 * ok / max(1, total):.1f} % conform")
+        for v in report.violations:
+            kinds[v.kind] = kinds.get(v.kind, 0) + 1
+    why = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    lines.append(f"{len(files)} files, {total} cues: {100 * ok / max(1, total):.1f} % conform"
+                 + (f" (violations: {why})" if why else ""))  # fmt: skip
     return lines
 
 
@@ -246,7 +251,8 @@ def main() -> int:
           "truth:")
     import agenda_offsets
 
-    print("\n".join(agenda_offsets.report(out / "agenda-offsets")))
+    agenda = Path(tempfile.mkdtemp(prefix="webconf-eval-agenda-"))
+    print("\n".join(agenda_offsets.report(agenda)))
 
     print("\nApertium routes on held-out FLORES-200 sentences (writes the route table):")
     import measure_routes
@@ -270,9 +276,16 @@ def main() -> int:
     for line in speaker_report():
         print(line)
 
-    print("\nSubtitle profile conformance of every written file:")
+    print("\nSubtitle profile conformance of every file written for the sample event and "
+          "the code-switching panel:")
     files = sorted(p for p in out.rglob("*") if p.suffix in {".vtt", ".srt"}
                    and "chapters" not in p.name)
+    for line in conformance(files):
+        print(line)
+    print("...and of the agenda-offsets event (19 min; its English talk is fast speech, and "
+          "translations run longer):")
+    files = sorted(p for p in agenda.rglob("*") if p.suffix in {".vtt", ".srt"}
+                   and "chapters" not in p.name)  # fmt: skip
     for line in conformance(files):
         print(line)
     return 0
