@@ -150,6 +150,8 @@ def test_models_list_names_the_models_folder_and_what_is_missing(tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"models directory: {tmp_path}" in result.stdout
     assert "whisper base: not installed" in result.stdout
+    assert "speaker encoder: not installed" in result.stdout
+    assert "speaker segmentation (overlaps): not installed" in result.stdout
 
 
 @pytest.mark.parametrize(

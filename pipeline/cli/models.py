@@ -31,6 +31,15 @@ def _cmd_models_list(args: argparse.Namespace) -> int:
             print(f"whisper {name}: {info.path}")
         except ModelMissingError:
             print(f"whisper {name}: not installed (run `make models`)")
+    from pipeline.speakers.encoder import speaker_model
+    from pipeline.speakers.overlap import segmentation_model
+
+    for label, find in (("speaker encoder", speaker_model),
+                        ("speaker segmentation (overlaps)", segmentation_model)):  # fmt: skip
+        try:
+            print(f"{label}: {find(root).path.parent}")
+        except ModelMissingError:
+            print(f"{label}: not installed (run `make models`)")
     for pkg in list_argos_packages(root):
         print(f"argos {pkg.from_code}->{pkg.to_code}: {pkg.name} {pkg.version}")
     return 0
@@ -53,6 +62,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst = msub.add_parser(
         "list",
         help="show installed models",
-        description="Show the installed Whisper models and Argos packages.",
+        description="Show the installed Whisper models, speaker models and Argos packages.",
     )
     lst.set_defaults(func=_cmd_models_list)
