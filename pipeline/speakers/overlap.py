@@ -79,15 +79,16 @@ def overlapped(
     session = _session(info)
     found: list[tuple[int, int]] = []
     for start_ms, end_ms in _spans(regions):
-        piece = samples[start_ms * 16 : end_ms * 16].astype(np.float32)
-        probability = _pair_probability(session, piece)
-        found += [(start_ms + a, start_ms + b) for a, b in _runs(probability)]
+        first, last = start_ms * 16, min(end_ms * 16, len(samples))
+        if last > first:
+            probability = _pair_probability(session, samples, first, last)
+            found += [(start_ms + a, start_ms + b) for a, b in _runs(probability)]
     return _merged(found)
 
 
 def _spans(regions: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """The regions joined where they are under 2 s apart (one call per stretch of
-    talk, not per breath), each at least one window long where the audio allows."""
+    talk, not per breath)."""
     spans: list[list[int]] = []
     for a, b in sorted(regions):
         if spans and a - spans[-1][1] < 2000:
@@ -97,29 +98,33 @@ def _spans(regions: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
-def _pair_probability(session, piece: np.ndarray) -> np.ndarray:  # noqa: ANN001
-    """Per frame of `piece`, the probability that two people speak, averaged where
-    windows overlap. A piece shorter than a window is padded with silence."""
-    length = max(len(piece), WINDOW)
-    starts = list(range(0, max(length - WINDOW, 0) + 1, STEP))
-    if starts[-1] + WINDOW < length:
-        starts.append(length - WINDOW)
-    padded = np.zeros(length, dtype=np.float32)
-    padded[: len(piece)] = piece
-    frames = (length - FIELD) // FRAME + 1
+def _pair_probability(session, samples: np.ndarray, first: int, last: int) -> np.ndarray:  # noqa: ANN001
+    """Per frame of samples[first:last], the probability that two people speak,
+    averaged where windows overlap. Windows are copied BATCH at a time (5 MB), never
+    the whole stretch: an hour of talk is 230 MB of samples. A stretch shorter than a
+    window is padded with silence."""
+    length = last - first
+    span = max(length, WINDOW)
+    starts = list(range(0, span - WINDOW + 1, STEP))
+    if starts[-1] + WINDOW < span:
+        starts.append(span - WINDOW)
+    frames = (span - FIELD) // FRAME + 1
     total = np.zeros(frames, dtype=np.float64)
     seen = np.zeros(frames, dtype=np.float64)
     for at in range(0, len(starts), BATCH):
         chunk = starts[at : at + BATCH]
-        batch = np.stack([padded[s : s + WINDOW] for s in chunk])[:, None, :]
+        batch = np.zeros((len(chunk), 1, WINDOW), dtype=np.float32)
+        for row, s in zip(batch, chunk, strict=True):
+            piece = samples[first + s : min(first + s + WINDOW, last)]
+            row[0, : len(piece)] = piece
         out = session.run(None, {"input": batch})[0]  # (n, frames, 7) log-probabilities
         pairs = np.exp(out[:, :, PAIRS]).sum(axis=2)
         for s, p in zip(chunk, pairs, strict=True):
-            first = s // FRAME
-            n = min(len(p), frames - first)
-            total[first : first + n] += p[:n]
-            seen[first : first + n] += 1
-    usable = (len(piece) - FIELD) // FRAME + 1 if len(piece) > FIELD else 0
+            begin = s // FRAME
+            n = min(len(p), frames - begin)
+            total[begin : begin + n] += p[:n]
+            seen[begin : begin + n] += 1
+    usable = (length - FIELD) // FRAME + 1 if length > FIELD else 0
     return (total / np.maximum(seen, 1))[:usable]
 
 

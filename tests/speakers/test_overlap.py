@@ -58,3 +58,18 @@ def test_a_missing_or_broken_model_is_one_clear_error(tmp_path):
     with pytest.raises(ModelMissingError, match=r"cannot be loaded .*make models") as error:
         _session(info)
     assert "\n" not in str(error.value)
+
+
+def test_a_long_stretch_of_talk_is_read_window_by_window_not_copied(model):
+    """20 minutes without a pause (77 MB of samples) in one region: the search holds
+    a few windows at a time, not another copy of the stretch."""
+    import tracemalloc
+
+    quiet = np.zeros(20 * 60 * RATE, dtype=np.float32)
+    tracemalloc.start()
+    try:
+        assert overlapped(quiet, [(0, 20 * 60 * 1000)], model) == ()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20, f"{peak / 2**20:.0f} MB held at once"
