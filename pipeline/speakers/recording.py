@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.cache import StageCache, as_list_of, stage_key
+from pipeline.cache import StageCache, as_list_of, as_spans, stage_key
 from pipeline.speakers.encoder import SpeakerEncoder, SpeakerModelInfo
 from pipeline.speakers.overlap import SegmentationModelInfo, overlapped
 from pipeline.speakers.turns import SAME_SPEAKER, Turn, Voices, speaker_turns
@@ -69,11 +69,9 @@ def _decode(value: Any) -> Voices:
     voices = tuple(tuple(float(x) for x in v) for v in as_list_of(list, value.get("voices")))
     if turns and max(t.speaker for t in turns) > max(len(voices), 1):
         raise TypeError("a cached turn names a voice that is not there")
-    overlaps = []
-    for item in as_list_of(list, value.get("overlaps", [])):
-        if len(item) != 2 or not all(isinstance(x, int) for x in item) or item[0] >= item[1]:
-            raise TypeError("a cached overlap must be [start, end]")
-        overlaps.append((item[0], item[1]))
+    overlaps = as_spans(value.get("overlaps", []))
+    if any(start >= end for start, end in overlaps):
+        raise TypeError("a cached overlap must end after it starts")
     return Voices(tuple(turns), voices, tuple(overlaps))
 
 

@@ -289,8 +289,6 @@ def _listed_modes(binary: str, timeout_s: float) -> frozenset[str]:
 
 # Apertium's marks on a word: * unknown to a pair's analyser, # not generated, @ not in
 # the bilingual dictionary (asked for only to find the words a pair does not know).
-
-
 _MARKED_WORD = re.compile(r"(?<![*#@])([*#@]+)(\w+)")
 _UNKNOWN = re.compile(r"\^([^/^$]+)/\*")  # the analyser's stream: ^word/*word$
 MODES_DIR = Path("/usr/share/apertium/modes")
@@ -377,6 +375,8 @@ def _analyser_command(mode: str) -> tuple[str, ...] | None:
     if found is None:
         return None
     return ("lt-proc", *found.group(1).split(), found.group(2))
+
+
 _WORD = re.compile(r"\w+")
 
 
