@@ -16,7 +16,7 @@ minutes of real speech in four sessions, agendas off by 30-120 s at each boundar
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -189,7 +189,9 @@ class _Evidence:
         edge = self.voices.edge(begin, agenda, end)
         words, language = self.words, self.language
         out = [_Candidate(agenda, MIN_SCORE)]
-        for left, right in zip(words, words[1:], strict=False):
+        first_word = max(1, bisect_left(language.starts, low))  # only the window's words
+        last_word = bisect_right(language.starts, high)
+        for left, right in zip(words[first_word - 1 :], words[first_word:last_word], strict=False):
             pause = right.start_ms - left.end_ms
             if pause < TURN_PAUSE_MS or not low <= right.start_ms <= high:
                 continue
